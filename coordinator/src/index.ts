@@ -1,0 +1,1 @@
+export { type CoordinatorOptions, type RunningCoordinator, startCoordinator } from './coordinator.js';

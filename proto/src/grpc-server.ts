@@ -1,0 +1,169 @@
+import { once } from 'node:events';
+import { create, type DescMessage, type DescService, isMessage } from '@bufbuild/protobuf';
+import {
+  Code,
+  ConnectError,
+  createHandlerContext,
+  createServiceImplSpec,
+  type HandlerContext,
+  type MethodImplSpec,
+  type ServiceImpl,
+} from '@connectrpc/connect';
+import {
+  status as grpcStatus,
+  type Metadata,
+  type Server,
+  type ServerDuplexStream,
+  type ServerErrorResponse,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type sendUnaryData,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { grpcServiceDefinition } from './grpc-definition.js';
+
+/** Runs before every call; throw a ConnectError to refuse it (e.g. authentication). */
+export type GrpcCallGuard = (context: HandlerContext) => void | Promise<void>;
+
+/**
+ * Mounts a Connect ServiceImpl on a grpc-js server: the same implementation the gateway serves
+ * over Connect, gRPC-Web and gRPC. Unary, server-streaming and bidi methods are supported.
+ */
+export function addServiceImpl<S extends DescService>(
+  server: Server,
+  service: S,
+  impl: Partial<ServiceImpl<S>>,
+  options: { guard?: GrpcCallGuard; shutdownSignal?: AbortSignal } = {},
+): void {
+  const spec = createServiceImplSpec(service, impl);
+  const handlers: UntypedServiceImplementation = {};
+  for (const method of service.methods) {
+    const methodSpec = spec.methods[method.localName];
+    if (!methodSpec) continue;
+    handlers[method.name] = makeHandler(service, methodSpec, options);
+  }
+  server.addService(grpcServiceDefinition(service), handlers);
+}
+
+type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
+
+function contextFor(
+  service: DescService,
+  spec: MethodImplSpec,
+  call: AnyCall | ServerDuplexStream<unknown, unknown>,
+  shutdownSignal: AbortSignal | undefined,
+) {
+  const deadline = call.getDeadline();
+  const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
+  const timeoutMs = Number.isFinite(deadlineMs) ? Math.max(0, deadlineMs - Date.now()) : undefined;
+  const context = createHandlerContext({
+    service,
+    method: spec.method,
+    protocolName: 'grpc',
+    requestMethod: 'POST',
+    url: call.getPath(),
+    timeoutMs,
+    shutdownSignal,
+    requestHeader: metadataToHeaders(call.metadata),
+  });
+  (call as ServerUnaryCall<unknown, unknown>).on('cancelled', () =>
+    context.abort(new ConnectError('call cancelled by the client', Code.Canceled)),
+  );
+  return context;
+}
+
+function metadataToHeaders(metadata: Metadata): Headers {
+  const headers = new Headers();
+  for (const [key, values] of Object.entries(metadata.toJSON())) {
+    if (key.endsWith('-bin')) continue;
+    for (const value of values) headers.append(key, String(value));
+  }
+  return headers;
+}
+
+function toStatus(error: unknown): Partial<ServerErrorResponse> {
+  const connectError = ConnectError.from(error);
+  return { code: connectError.code as number as grpcStatus, details: connectError.rawMessage };
+}
+
+function toMessage(schema: DescMessage, value: unknown) {
+  // biome-ignore lint/suspicious/noExplicitAny: MessageInitShape of any schema.
+  return isMessage(value, schema) ? value : create(schema, value as any);
+}
+
+function makeHandler(
+  service: DescService,
+  spec: MethodImplSpec,
+  options: { guard?: GrpcCallGuard; shutdownSignal?: AbortSignal },
+) {
+  const output = spec.method.output;
+  switch (spec.kind) {
+    case 'unary':
+      return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+        const context = contextFor(service, spec, call, options.shutdownSignal);
+        (async () => {
+          await options.guard?.(context);
+          // biome-ignore lint/suspicious/noExplicitAny: the request was decoded with the method's schema.
+          return toMessage(output, await spec.impl(call.request as any, context));
+        })().then(
+          (response) => {
+            context.abort();
+            callback(null, response);
+          },
+          (error: unknown) => {
+            context.abort();
+            callback(toStatus(error));
+          },
+        );
+      };
+    case 'server_streaming':
+      return (call: ServerWritableStream<unknown, unknown>) => {
+        const context = contextFor(service, spec, call, options.shutdownSignal);
+        // biome-ignore lint/suspicious/noExplicitAny: the request was decoded with the method's schema.
+        const run = async () => spec.impl(call.request as any, context);
+        pump(call, context, output, async () => {
+          await options.guard?.(context);
+          return run();
+        });
+      };
+    case 'bidi_streaming':
+      return (call: ServerDuplexStream<unknown, unknown>) => {
+        const context = contextFor(service, spec, call, options.shutdownSignal);
+        // Never `for await (... of call)`: ending that loop destroys the stream (see TOOLCHAIN.md).
+        const requests = call.iterator({ destroyOnReturn: false }) as AsyncIterable<never>;
+        pump(call, context, output, async () => {
+          await options.guard?.(context);
+          return spec.impl(requests, context);
+        });
+      };
+    case 'client_streaming':
+      return (_call: unknown, callback: sendUnaryData<unknown>) => {
+        callback({ code: grpcStatus.UNIMPLEMENTED, details: 'client streaming is not used by Taskwire' });
+      };
+  }
+}
+
+/** Writes an implementation's responses to a grpc-js stream, with backpressure and errors. */
+function pump(
+  call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>,
+  context: ReturnType<typeof createHandlerContext>,
+  output: DescMessage,
+  start: () => Promise<AsyncIterable<unknown>>,
+) {
+  (async () => {
+    for await (const response of await start()) {
+      if (!call.write(toMessage(output, response))) {
+        await once(call, 'drain', { signal: context.signal });
+      }
+    }
+  })().then(
+    () => {
+      context.abort();
+      call.end();
+    },
+    (error: unknown) => {
+      context.abort();
+      if (!call.cancelled) call.emit('error', toStatus(error));
+    },
+  );
+}
