@@ -1,4 +1,24 @@
-import type { Logger } from 'pino';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { addServiceImpl, FleetService, TaskService, WorkerService } from '@taskwire/proto';
+import { type Logger, pino } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import { ArtifactReceiver } from './artifacts/artifact-receiver.js';
+import { type CoordinatorConfig, DEFAULT_CONFIG } from './runtime/config.js';
+import { Dispatcher } from './runtime/dispatcher.js';
+import { LeaseKeeper } from './runtime/lease-keeper.js';
+import { type Notice, Notifier } from './runtime/notifier.js';
+import { ProgressWriter } from './runtime/progress-writer.js';
+import type { Runtime } from './runtime/runtime.js';
+import { Sweeper } from './runtime/sweeper.js';
+import { TaskHub } from './runtime/task-hub.js';
+import { applyDrain, fleetService } from './services/fleet-service.js';
+import { taskService } from './services/task-service.js';
+import { workerService } from './services/worker-service.js';
+import { getTaskRow } from './sql/lock-tasks.js';
+import { openDb } from './store/db.js';
+import { migrate } from './store/migrate.js';
+import { tellWorker } from './tasks/change-task.js';
+import { WorkerRegistry } from './workers/worker-registry.js';
 
 export interface CoordinatorOptions {
   /** PostgreSQL connection string; unset: embedded PGlite in dataDir. */
@@ -15,6 +35,8 @@ export interface CoordinatorOptions {
   heartbeatTimeoutMs?: number;
   /** Lease length, renewed by heartbeats (default 10000 ms). */
   leaseMs?: number;
+  /** Size limits (see CoordinatorConfig). */
+  limits?: Partial<CoordinatorConfig['limits']>;
   logger?: Logger;
 }
 
@@ -26,6 +48,110 @@ export interface RunningCoordinator {
   close(): Promise<void>;
 }
 
-export async function startCoordinator(_options: CoordinatorOptions = {}): Promise<RunningCoordinator> {
-  throw new Error('not implemented yet');
+export async function startCoordinator(options: CoordinatorOptions = {}): Promise<RunningCoordinator> {
+  const config: CoordinatorConfig = {
+    ...DEFAULT_CONFIG,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_CONFIG.heartbeatIntervalMs,
+    heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? DEFAULT_CONFIG.heartbeatTimeoutMs,
+    leaseMs: options.leaseMs ?? DEFAULT_CONFIG.leaseMs,
+    limits: { ...DEFAULT_CONFIG.limits, ...options.limits },
+  };
+  const id = uuidv7();
+  const log = (options.logger ?? pino({ name: 'coordinator' })).child({ coordinator_id: id });
+  const db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+  const applied = await migrate(db);
+  if (applied.length > 0) log.info({ migrations: applied }, 'applied migrations');
+
+  // The parts refer to each other through the runtime; it is complete before anything runs.
+  const rt = { id, db, config, log, hub: new TaskHub() } as { -readonly [K in keyof Runtime]: Runtime[K] };
+  rt.workers = new WorkerRegistry(rt);
+  rt.dispatcher = new Dispatcher(rt);
+  rt.sweeper = new Sweeper(rt);
+  rt.notifier = new Notifier(rt);
+  rt.progress = new ProgressWriter(rt);
+  rt.artifacts = new ArtifactReceiver(rt);
+  const leaseKeeper = new LeaseKeeper(rt);
+
+  await rt.notifier.start((notice) => onNotice(rt, notice));
+
+  const shutdown = new AbortController();
+  const server = new Server({
+    'grpc.max_receive_message_length': config.limits.maxMessageBytes,
+    'grpc.max_send_message_length': config.limits.maxMessageBytes,
+    // Workers ping every few seconds to notice a dead connection quickly: allow it.
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 1000,
+    'grpc.keepalive_time_ms': 10_000,
+    'grpc.keepalive_timeout_ms': 5000,
+  });
+  const serviceOptions = { shutdownSignal: shutdown.signal };
+  addServiceImpl(server, WorkerService, workerService(rt), serviceOptions);
+  addServiceImpl(server, TaskService, taskService(rt), serviceOptions);
+  addServiceImpl(server, FleetService, fleetService(rt), serviceOptions);
+
+  const host = options.host ?? '127.0.0.1';
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host}:${options.port ?? 7380}`, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  leaseKeeper.start();
+  rt.sweeper.sweepNow();
+  log.info(
+    { event: 'coordinator.listening', address, store: db.engine },
+    `coordinator listening on ${address}`,
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    address,
+    id,
+    close() {
+      closing ??= (async () => {
+        log.info({ event: 'coordinator.stopping' }, 'coordinator shutting down');
+        for (const session of rt.workers.all()) {
+          session.send({ body: { case: 'goaway', value: { reason: 'coordinator shutting down' } } });
+        }
+        // Let the goaways leave before the streams end.
+        await new Promise((resolve) => setImmediate(resolve));
+        for (const session of rt.workers.all()) await rt.workers.close(session, 'coordinator shutdown');
+        shutdown.abort();
+        leaseKeeper.stop();
+        rt.sweeper.stop();
+        await shutdownServer(server);
+        await rt.dispatcher.idle();
+        await rt.progress.close();
+        await db.close();
+        log.info({ event: 'coordinator.stopped' }, 'coordinator stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+async function shutdownServer(server: Server): Promise<void> {
+  const graceful = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+  const timer = setTimeout(() => server.forceShutdown(), 3000);
+  await graceful;
+  clearTimeout(timer);
+}
+
+function onNotice(rt: Runtime, notice: Notice): void {
+  switch (notice.k) {
+    case 'wake':
+      if (notice.at && notice.at > Date.now()) rt.sweeper.wakeAt(new Date(notice.at));
+      else rt.dispatcher.wake();
+      return;
+    case 'worker':
+      if (!rt.workers.get(notice.w)) return;
+      void getTaskRow(rt.db, notice.t).then(
+        (row) => row && tellWorker(rt, notice.w, row),
+        (error: unknown) => rt.log.warn({ err: error }, 'could not relay a task command'),
+      );
+      return;
+    case 'drain':
+      applyDrain(rt, notice.w, notice.on);
+      return;
+  }
 }

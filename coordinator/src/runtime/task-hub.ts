@@ -1,0 +1,69 @@
+import { EventEmitter } from 'node:events';
+import type { WorkerInfo } from '@taskwire/proto';
+import type { ProgressJson, TaskRow } from '../tasks/task-row.js';
+
+export type TaskChange =
+  | { type: 'row'; row: TaskRow }
+  | { type: 'progress'; taskId: string; attempt: number; progress: ProgressJson };
+
+export type WorkerChange = { type: 'worker'; worker: WorkerInfo } | { type: 'removed'; id: string };
+
+/**
+ * In-process fan-out of changes to the streams that watch them (WatchTask, WatchTasks,
+ * TailTaskLogs, WatchWorkers). Publishing never blocks and never touches the database;
+ * progress reaches watchers before it is persisted.
+ */
+export class TaskHub {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  publishRow(row: TaskRow): void {
+    const change: TaskChange = { type: 'row', row };
+    this.emitter.emit(`task:${row.id}`, change);
+    this.emitter.emit('tasks', change);
+  }
+
+  publishProgress(taskId: string, attempt: number, progress: ProgressJson): void {
+    const change: TaskChange = { type: 'progress', taskId, attempt, progress };
+    this.emitter.emit(`task:${taskId}`, change);
+    this.emitter.emit('tasks', change);
+  }
+
+  /** New log lines of the task are stored; followers read them from the table in order. */
+  publishLogsAdded(taskId: string): void {
+    this.emitter.emit(`logs:${taskId}`);
+  }
+
+  publishWorker(change: WorkerChange): void {
+    this.emitter.emit('workers', change);
+  }
+
+  /** Subscribes; returns the unsubscribe function. */
+  onTask(taskId: string, listener: (change: TaskChange) => void): () => void {
+    return this.subscribe(`task:${taskId}`, listener);
+  }
+
+  onAnyTask(listener: (change: TaskChange) => void): () => void {
+    return this.subscribe('tasks', listener);
+  }
+
+  onLogsAdded(taskId: string, listener: () => void): () => void {
+    return this.subscribe(`logs:${taskId}`, listener);
+  }
+
+  onWorkers(listener: (change: WorkerChange) => void): () => void {
+    return this.subscribe('workers', listener);
+  }
+
+  hasTaskListeners(taskId: string): boolean {
+    return this.emitter.listenerCount(`task:${taskId}`) > 0;
+  }
+
+  private subscribe<T>(event: string, listener: (value: T) => void): () => void {
+    this.emitter.on(event, listener);
+    return () => this.emitter.off(event, listener);
+  }
+}

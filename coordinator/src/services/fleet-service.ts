@@ -1,0 +1,115 @@
+import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
+import { type FleetService, WorkerStatus } from '@taskwire/proto';
+import { AsyncQueue } from '../runtime/async-queue.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { WorkerChange } from '../runtime/task-hub.js';
+import { listWorkerRows } from '../sql/workers-sql.js';
+import type { StateName } from '../tasks/task-row.js';
+import { STATE_TO_PROTO } from '../tasks/task-to-proto.js';
+import { workerToProto } from '../workers/worker-to-proto.js';
+
+/** FleetService: see and steer the workers. */
+export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
+  const listWorkers = async (ids?: string[]) =>
+    (await listWorkerRows(rt.db, { ids })).map((row) =>
+      workerToProto(row, rt.config.heartbeatTimeoutMs, rt.workers.get(row.id)),
+    );
+
+  const requireId = (id: string) => {
+    if (!/^[A-Za-z0-9._:-]{1,128}$/.test(id))
+      throw new ConnectError('id: not a valid worker id', Code.InvalidArgument);
+    return id;
+  };
+
+  const setDrained = async (id: string, drained: boolean) => {
+    requireId(id);
+    await rt.db.tx(async (tx) => {
+      const { rowCount } = await tx.query(
+        `UPDATE workers SET drained = $2,
+           status = CASE WHEN status = 'offline' THEN 'offline' WHEN $2 THEN 'draining' ELSE 'online' END
+         WHERE id = $1`,
+        [id, drained],
+      );
+      if (rowCount === 0) throw new ConnectError(`worker ${id} not found`, Code.NotFound);
+      if (!rt.workers.get(id)) await rt.notifier.send(tx, { k: 'drain', w: id, on: drained });
+    });
+    applyDrain(rt, id, drained);
+    await rt.workers.publish(id);
+    const [worker] = await listWorkers([id]);
+    return { worker };
+  };
+
+  return {
+    async listWorkers(request) {
+      const workers = await listWorkers();
+      return {
+        workers: request.onlineOnly ? workers.filter((w) => w.status !== WorkerStatus.OFFLINE) : workers,
+      };
+    },
+
+    async *watchWorkers(_request, context) {
+      const changes = new AsyncQueue<WorkerChange>();
+      const unsubscribe = rt.hub.onWorkers((change) => changes.push(change));
+      context.signal.addEventListener('abort', () => changes.close(), { once: true });
+      try {
+        for (const worker of await listWorkers()) yield { worker };
+        for await (const change of changes) {
+          if (change.type === 'removed') yield { worker: { id: change.id }, removed: true };
+          else yield { worker: change.worker };
+        }
+      } finally {
+        unsubscribe();
+      }
+    },
+
+    drainWorker: (request) => setDrained(request.id, true),
+    resumeWorker: (request) => setDrained(request.id, false),
+
+    async removeWorker(request) {
+      const id = requireId(request.id);
+      const [worker] = await listWorkers([id]);
+      if (!worker) throw new ConnectError(`worker ${id} not found`, Code.NotFound);
+      if (worker.status !== WorkerStatus.OFFLINE) {
+        throw new ConnectError(
+          `worker ${id} is connected; stop it (or drain it) before removing it`,
+          Code.FailedPrecondition,
+        );
+      }
+      await rt.db.query('DELETE FROM workers WHERE id = $1', [id]);
+      rt.hub.publishWorker({ type: 'removed', id });
+      return {};
+    },
+
+    async getStats() {
+      const { rows } = await rt.db.query<{ state: StateName; count: number }>(
+        'SELECT state, count(*)::int AS count FROM tasks GROUP BY state',
+      );
+      const counts = new Map(rows.map((r) => [r.state, r.count]));
+      const workers = await listWorkers();
+      const connected = workers.filter((w) => w.status !== WorkerStatus.OFFLINE);
+      return {
+        tasks: (Object.keys(STATE_TO_PROTO) as StateName[]).map((state) => ({
+          state: STATE_TO_PROTO[state],
+          count: BigInt(counts.get(state) ?? 0),
+        })),
+        workersOnline: workers.filter((w) => w.status === WorkerStatus.ONLINE).length,
+        workersDraining: workers.filter((w) => w.status === WorkerStatus.DRAINING).length,
+        workersOffline: workers.filter((w) => w.status === WorkerStatus.OFFLINE).length,
+        slotsTotal: connected.reduce((n, w) => n + w.slots, 0),
+        slotsUsed: connected.reduce((n, w) => n + w.usedSlots, 0),
+      };
+    },
+  };
+}
+
+/** Tells a worker connected here to stop (or resume) taking work. */
+export function applyDrain(rt: Runtime, id: string, drained: boolean): void {
+  const session = rt.workers.get(id);
+  if (!session) return;
+  session.adminDrained = drained;
+  if (drained) session.send({ body: { case: 'drain', value: { reason: 'drained by an admin' } } });
+  else {
+    session.send({ body: { case: 'resume', value: {} } });
+    rt.dispatcher.wake(id);
+  }
+}

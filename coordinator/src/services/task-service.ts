@@ -1,0 +1,322 @@
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
+import { type LogEntry, LogEntrySchema, TaskEventSchema, type TaskService } from '@taskwire/proto';
+import { v7 as uuidv7 } from 'uuid';
+import { AsyncQueue } from '../runtime/async-queue.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { TaskChange } from '../runtime/task-hub.js';
+import { findByIdempotencyKeys, insertTasks } from '../sql/insert-tasks.js';
+import { listTaskEventRows, listTaskRows } from '../sql/list-tasks.js';
+import { getTaskRow } from '../sql/lock-tasks.js';
+import { insertEvents } from '../sql/save-transitions.js';
+import { readLogs } from '../sql/task-logs-sql.js';
+import { changeTask } from '../tasks/change-task.js';
+import { explainWait } from '../tasks/explain-wait.js';
+import * as machine from '../tasks/state-machine.js';
+import { isTerminal, type TaskRow } from '../tasks/task-row.js';
+import { PROTO_TO_STATE, STATE_TO_PROTO, taskToProto } from '../tasks/task-to-proto.js';
+import { type NewTask, validateId, validateSpec } from '../tasks/validate-spec.js';
+
+const MAX_INPUT_BYTES = 64 * 1024;
+
+/** TaskService: the one implementation served over gRPC here and over Connect by the gateway. */
+export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
+  const notFound = (id: string) => new ConnectError(`task ${id} not found`, Code.NotFound);
+  const load = async (id: string) => {
+    const row = await getTaskRow(rt.db, validateId(id));
+    if (!row) throw notFound(id);
+    return row;
+  };
+
+  return {
+    async submitTask(request) {
+      const now = new Date();
+      const spec = validateSpec(request.spec, rt.config.limits, now);
+      const { rows, existing } = await submit(rt, [spec], now);
+      return { task: taskToProto(rows[0]!), existing: existing[0]! };
+    },
+
+    async submitTasks(request) {
+      const now = new Date();
+      if (request.specs.length === 0)
+        throw new ConnectError('specs: must not be empty', Code.InvalidArgument);
+      if (request.specs.length > rt.config.limits.maxBatchSubmit) {
+        throw new ConnectError(
+          `specs: at most ${rt.config.limits.maxBatchSubmit} tasks per batch`,
+          Code.InvalidArgument,
+        );
+      }
+      const specs = request.specs.map((s, i) => validateSpec(s, rt.config.limits, now, `specs[${i}]`));
+      const { rows, existing } = await submit(rt, specs, now);
+      return { tasks: rows.map(taskToProto), existing };
+    },
+
+    async getTask(request) {
+      const row = await load(request.id);
+      return { task: taskToProto(row), explanation: await explainWait(rt, row) };
+    },
+
+    async listTasks(request) {
+      const pageSize = request.pageSize <= 0 ? 50 : Math.min(request.pageSize, 1000);
+      const states = request.states.map((s) => {
+        const name = PROTO_TO_STATE.get(s);
+        if (!name) throw new ConnectError(`states: ${s} is not a task state`, Code.InvalidArgument);
+        return name;
+      });
+      const { rows, nextPageToken } = await listTaskRows(rt.db, {
+        states,
+        kind: request.kind,
+        label: request.label,
+        workerId: request.workerId,
+        text: request.text,
+        pageSize,
+        pageToken: request.pageToken,
+      });
+      return { tasks: rows.map(taskToProto), nextPageToken };
+    },
+
+    async *watchTask(request, context) {
+      const id = validateId(request.id);
+      const changes = new AsyncQueue<TaskChange>();
+      const unsubscribe = rt.hub.onTask(id, (change) => changes.push(change));
+      context.signal.addEventListener('abort', () => changes.close(), { once: true });
+      try {
+        let row = await getTaskRow(rt.db, id);
+        if (!row) throw notFound(id);
+        yield { task: taskToProto(row) };
+        if (isTerminal(row.state)) return;
+        for await (const change of changes) {
+          const next = applyChange(row, change);
+          if (!next) continue;
+          row = next;
+          yield { task: taskToProto(row) };
+          if (isTerminal(row.state)) return;
+        }
+      } finally {
+        unsubscribe();
+      }
+    },
+
+    async *watchTasks(request, context) {
+      const states = new Set(request.states);
+      const changes = new AsyncQueue<TaskChange>();
+      const unsubscribe = rt.hub.onAnyTask((change) => changes.push(change));
+      context.signal.addEventListener('abort', () => changes.close(), { once: true });
+      // Progress carries no kind or state: it is sent for tasks seen in a state change.
+      const seen = new Map<string, TaskRow>();
+      try {
+        for await (const change of changes) {
+          const known = change.type === 'row' ? change.row : seen.get(change.taskId);
+          if (!known) continue;
+          const row = change.type === 'row' ? change.row : applyChange(known, change);
+          if (!row) continue;
+          if (isTerminal(row.state)) seen.delete(row.id);
+          else seen.set(row.id, row);
+          if (request.kind && row.kind !== request.kind) continue;
+          if (states.size > 0 && !states.has(STATE_TO_PROTO[row.state])) continue;
+          yield { task: taskToProto(row) };
+        }
+      } finally {
+        unsubscribe();
+      }
+    },
+
+    async cancelTask(request) {
+      const reason = request.reason.slice(0, 500) || 'cancelled by a user';
+      const next = await changeTask(rt, validateId(request.id), (row) =>
+        machine.requestCancel(row, reason, new Date()),
+      );
+      return { task: taskToProto(next) };
+    },
+
+    async retryTask(request) {
+      if (request.extraAttempts < 0 || request.extraAttempts > 1000) {
+        throw new ConnectError('extra_attempts: must be between 0 and 1000', Code.InvalidArgument);
+      }
+      const next = await changeTask(rt, validateId(request.id), (row) =>
+        machine.manualRetry(row, request.extraAttempts || 1, new Date()),
+      );
+      return { task: taskToProto(next) };
+    },
+
+    async provideInput(request) {
+      if (Buffer.byteLength(request.value) > MAX_INPUT_BYTES) {
+        throw new ConnectError(`value: at most ${MAX_INPUT_BYTES} bytes`, Code.InvalidArgument);
+      }
+      const next = await changeTask(rt, validateId(request.id), (row) => {
+        if (row.input_request?.schemaJson) {
+          try {
+            JSON.parse(request.value);
+          } catch {
+            throw new ConnectError('value: the prompt expects a JSON answer', Code.InvalidArgument);
+          }
+        }
+        return machine.provideInput(row, request.value);
+      });
+      return { task: taskToProto(next) };
+    },
+
+    async listTaskEvents(request) {
+      const row = await load(request.id);
+      const pageSize = request.pageSize <= 0 ? 100 : Math.min(request.pageSize, 1000);
+      const after = request.pageToken ? Number(request.pageToken) : 0;
+      if (!Number.isSafeInteger(after) || after < 0)
+        throw new ConnectError('page_token: not a token from this API', Code.InvalidArgument);
+      const events = await listTaskEventRows(rt.db, row.id, after, pageSize + 1);
+      const page = events.slice(0, pageSize);
+      return {
+        events: page.map((e) =>
+          create(TaskEventSchema, {
+            id: BigInt(e.id),
+            taskId: e.task_id,
+            attempt: e.attempt,
+            type: e.type,
+            workerId: e.worker_id ?? '',
+            fromState: e.from_state ? STATE_TO_PROTO[e.from_state] : undefined,
+            toState: e.to_state ? STATE_TO_PROTO[e.to_state] : undefined,
+            message: e.message ?? '',
+            at: timestampFromDate(e.at),
+          }),
+        ),
+        nextPageToken: events.length > pageSize ? String(page[page.length - 1]!.id) : '',
+      };
+    },
+
+    async *tailTaskLogs(request, context) {
+      const task = await load(request.id);
+      let after = Number(request.afterId);
+      const added = new AsyncQueue<void>();
+      const offLogs = rt.hub.onLogsAdded(task.id, () => added.push());
+      let ended = isTerminal(task.state);
+      const offTask = rt.hub.onTask(task.id, (change) => {
+        if (change.type === 'row' && isTerminal(change.row.state)) {
+          ended = true;
+          added.push();
+        }
+      });
+      context.signal.addEventListener('abort', () => added.close(), { once: true });
+      try {
+        const readAll = async function* () {
+          for (;;) {
+            const rows = await readLogs(rt.db, task.id, after, 500);
+            if (rows.length === 0) return;
+            after = rows[rows.length - 1]!.id;
+            yield { entries: rows.map(toLogEntry), lastId: BigInt(after) };
+          }
+        };
+        yield* readAll();
+        if (!request.follow || ended) return;
+        for await (const _ of added) {
+          yield* readAll();
+          if (ended) return;
+        }
+      } finally {
+        offLogs();
+        offTask();
+      }
+    },
+
+    async getArtifact(request) {
+      const id = validateId(request.id);
+      const { rows } = await rt.db.query<{
+        id: string;
+        task_id: string;
+        attempt: number;
+        name: string;
+        content_type: string;
+        size_bytes: number;
+        data: Uint8Array;
+        created_at: Date;
+      }>('SELECT * FROM artifacts WHERE id = $1', [id]);
+      const a = rows[0];
+      if (!a) throw new ConnectError(`artifact ${id} not found`, Code.NotFound);
+      return {
+        artifact: {
+          id: a.id,
+          taskId: a.task_id,
+          attempt: a.attempt,
+          name: a.name,
+          contentType: a.content_type,
+          sizeBytes: BigInt(a.size_bytes),
+          createdAt: timestampFromDate(a.created_at),
+        },
+        data: a.data,
+      };
+    },
+  };
+}
+
+/** A watched row after a change, or undefined when the change is older than what was sent. */
+function applyChange(row: TaskRow, change: TaskChange): TaskRow | undefined {
+  if (change.type === 'row') return change.row.updated_at < row.updated_at ? undefined : change.row;
+  if (change.attempt !== row.attempt || isTerminal(row.state)) return undefined;
+  return { ...row, progress: change.progress };
+}
+
+function toLogEntry(row: Awaited<ReturnType<typeof readLogs>>[number]): LogEntry {
+  return create(LogEntrySchema, {
+    seq: BigInt(row.seq),
+    attempt: row.attempt,
+    at: timestampFromDate(row.at),
+    level: row.level,
+    text: row.text,
+    truncated: row.truncated,
+    stream: row.stream,
+  });
+}
+
+/**
+ * Stores new tasks in one transaction (a known idempotency key returns the stored task
+ * instead), records their `submitted` events, and wakes the dispatchers of every coordinator.
+ */
+async function submit(rt: Runtime, specs: NewTask[], now: Date) {
+  const withIds = specs.map((s) => ({ ...s, id: uuidv7() }));
+  const { byId, byKey } = await rt.db.tx(async (tx) => {
+    const inserted = await insertTasks(tx, withIds, now);
+    const insertedIds = new Set(inserted.map((r) => r.id));
+    const missingKeys = withIds
+      .filter((t) => !insertedIds.has(t.id) && t.idempotencyKey)
+      .map((t) => t.idempotencyKey!);
+    const known = await findByIdempotencyKeys(tx, missingKeys);
+    await insertEvents(
+      tx,
+      inserted.map((r) => ({
+        task_id: r.id,
+        attempt: 0,
+        type: 'submitted' as const,
+        worker_id: null,
+        from_state: null,
+        to_state: 'queued' as const,
+        message: null,
+      })),
+    );
+    if (inserted.length > 0) await rt.notifier.send(tx, { k: 'wake' });
+    return {
+      byId: new Map(inserted.map((r) => [r.id, r])),
+      byKey: new Map(known.map((r) => [r.idempotency_key!, r])),
+    };
+  });
+  const rows: TaskRow[] = [];
+  const existing: boolean[] = [];
+  for (const spec of withIds) {
+    const row = byId.get(spec.id);
+    if (row) {
+      rows.push(row);
+      existing.push(false);
+      continue;
+    }
+    const known =
+      byKey.get(spec.idempotencyKey ?? '') ?? rows.find((r) => r.idempotency_key === spec.idempotencyKey);
+    if (!known)
+      throw new ConnectError('the task vanished while it was being submitted; try again', Code.Aborted);
+    rows.push(known);
+    existing.push(true);
+  }
+  for (const row of byId.values()) {
+    rt.hub.publishRow(row);
+    rt.dispatcher.wakeAt(row.run_at);
+    if (row.schedule_deadline) rt.sweeper.wakeAt(row.schedule_deadline);
+  }
+  return { rows, existing };
+}

@@ -1,0 +1,30 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite, types } from '@electric-sql/pglite';
+import type { Db, QueryResult } from './db.js';
+
+/** Embedded PostgreSQL (PGlite) in a data directory: one session, so transactions queue. */
+export async function openPglite(dataDir: string): Promise<Db> {
+  await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir, {
+    parsers: { [types.INT8]: (value: string) => Number(value) },
+  });
+  const toResult = <R>(result: { rows: unknown[]; affectedRows?: number }): QueryResult<R> => ({
+    rows: result.rows as R[],
+    rowCount: result.affectedRows ?? result.rows.length,
+  });
+  return {
+    engine: 'pglite',
+    query: async (text, params) => toResult(await db.query(text, params)),
+    tx: (fn) =>
+      db.transaction((tx) => fn({ query: async (text, params) => toResult(await tx.query(text, params)) })),
+    async exec(script) {
+      await db.exec(script);
+    },
+    async listen(channel, onPayload) {
+      await db.listen(channel, onPayload);
+    },
+    async close() {
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,264 @@
+import { durationMs } from '@bufbuild/protobuf/wkt';
+import { Code } from '@connectrpc/connect';
+import type { LogEntry, TaskUpdate } from '@taskwire/proto';
+import type { Runtime } from '../runtime/runtime.js';
+import { lockTasks } from '../sql/lock-tasks.js';
+import { insertEvents, saveTaskRows } from '../sql/save-transitions.js';
+import { insertLogs, type LogRow } from '../sql/task-logs-sql.js';
+import type { Queryable } from '../store/db.js';
+import * as machine from '../tasks/state-machine.js';
+import { isInFlight, isTerminal, type TaskRow } from '../tasks/task-row.js';
+import { recordProgress } from './record-progress.js';
+import type { WorkerSession } from './worker-session.js';
+
+type Stateful = 'accepted' | 'rejected' | 'checkpoint' | 'inputRequest' | 'result' | 'failure' | 'cancelled';
+const OUTCOMES = new Set<string>(['result', 'failure', 'cancelled']);
+const STATEFUL = new Set<string>([...OUTCOMES, 'accepted', 'rejected', 'checkpoint', 'inputRequest']);
+
+interface Reply {
+  taskId: string;
+  attempt: number;
+  kind: 'ack' | 'rejected';
+  code?: Code;
+  message?: string;
+}
+
+/**
+ * Applies one batch of a worker's task reports, in order, in ONE transaction: lock the rows
+ * the batch touches, run each report through the state machine with fencing (the attempt must
+ * be the current one and leased to this worker), store every transition and log line, commit,
+ * and only then acknowledge outcomes. Stale reports are answered per task, never by closing.
+ */
+export async function applyTaskUpdates(rt: Runtime, session: WorkerSession, items: readonly TaskUpdate[]) {
+  const now = new Date();
+  const logs: LogRow[] = [];
+  const stateful: TaskUpdate[] = [];
+  for (const item of items) {
+    const kind = item.kind.case;
+    if (kind === 'progress') recordProgress(rt, session, item, item.kind.value, now);
+    else if (kind === 'log') logs.push(...logRows(item, item.kind.value.entries));
+    else if (kind === 'artifact') await rt.artifacts.receive(session, item, item.kind.value);
+    else if (kind && STATEFUL.has(kind)) stateful.push(item);
+  }
+  if (stateful.length === 0) {
+    if (logs.length > 0) await storeLogs(rt, logs);
+    return;
+  }
+
+  const replies: Reply[] = [];
+  const changed = new Map<string, TaskRow>();
+  let succeeded = 0;
+  let failed = 0;
+  await rt.db.tx(async (tx) => {
+    const rows = await lockTasks(
+      tx,
+      stateful.map((i) => i.taskId),
+    );
+    const transitions: Array<machine.Transition & { from: TaskRow }> = [];
+    const staleEvents: machine.TaskEventRecord[] = [];
+    // Reports apply in order: an accept and a result for one task may share a batch.
+    const current = new Map(rows);
+    const original = new Map(rows);
+    for (const item of stateful) {
+      const kind = item.kind.case as Stateful;
+      const row = current.get(item.taskId);
+      const leased =
+        row && row.attempt === item.attempt && row.worker_id === session.id && isInFlight(row.state);
+      if (!leased) {
+        const resend =
+          row && row.attempt === item.attempt && row.worker_id === session.id && isTerminal(row.state);
+        if (resend && OUTCOMES.has(kind)) {
+          replies.push({ taskId: item.taskId, attempt: item.attempt, kind: 'ack' });
+          continue;
+        }
+        const why = row
+          ? `task ${item.taskId} attempt ${item.attempt} is stale: the task is ${row.state} at attempt ${row.attempt}${row.worker_id && row.worker_id !== session.id ? ` on worker ${row.worker_id}` : ''}`
+          : `task ${item.taskId} does not exist`;
+        replies.push({
+          taskId: item.taskId,
+          attempt: item.attempt,
+          kind: 'rejected',
+          code: Code.FailedPrecondition,
+          message: why,
+        });
+        if (row) {
+          staleEvents.push({
+            task_id: row.id,
+            attempt: item.attempt,
+            type: 'stale_report',
+            worker_id: session.id,
+            from_state: null,
+            to_state: null,
+            message: `${kind} for attempt ${item.attempt} refused: ${why}`,
+          });
+        }
+        continue;
+      }
+      const t = transitionFor(rt, item, row, now, replies);
+      if (!t) continue;
+      transitions.push({ ...t, from: original.get(row.id)! });
+      current.set(row.id, t.next);
+      if (OUTCOMES.has(kind)) {
+        replies.push({ taskId: item.taskId, attempt: item.attempt, kind: 'ack' });
+        if (t.next.state === 'succeeded') succeeded++;
+        else if (t.next.state === 'failed' || t.next.state === 'queued') failed++;
+      }
+    }
+    // Several reports for one task (accept, then result) collapse into one row write,
+    // guarded by the state that was read; every report keeps its own event.
+    const finalRows = new Map<string, { from: TaskRow; next: TaskRow }>();
+    for (const t of transitions) finalRows.set(t.next.id, { from: t.from, next: current.get(t.next.id)! });
+    const applied = await saveTaskRows(tx, [...finalRows.values()], now);
+    await insertEvents(tx, [
+      ...transitions.filter((t) => applied.has(t.next.id)).map((t) => t.event),
+      ...staleEvents,
+    ]);
+    for (const id of applied) changed.set(id, finalRows.get(id)!.next);
+    if (logs.length > 0) await insertLogs(tx, logs);
+    if (succeeded + failed > 0) await countOutcomes(tx, session.id, succeeded, failed);
+    if ([...changed.values()].some((r) => r.state === 'queued')) await rt.notifier.send(tx, { k: 'wake' });
+  });
+
+  for (const item of stateful) {
+    if (!OUTCOMES.has(item.kind.case ?? '') && item.kind.case !== 'rejected') continue;
+    if (session.held.get(item.taskId) === item.attempt) session.held.delete(item.taskId);
+    rt.progress.drop(item.taskId);
+  }
+  for (const reply of replies) {
+    session.command({
+      taskId: reply.taskId,
+      attempt: reply.attempt,
+      kind:
+        reply.kind === 'ack'
+          ? { case: 'ack', value: {} }
+          : {
+              case: 'rejected',
+              value: { code: reply.code ?? Code.FailedPrecondition, message: reply.message ?? '' },
+            },
+    });
+  }
+  if (logs.length > 0) publishLogs(rt, logs);
+  for (const row of changed.values()) {
+    rt.hub.publishRow(row);
+    if (row.state === 'queued') rt.dispatcher.wakeAt(row.run_at);
+  }
+  rt.dispatcher.wake(session.id);
+}
+
+function transitionFor(
+  rt: Runtime,
+  item: TaskUpdate,
+  row: TaskRow,
+  now: Date,
+  replies: Reply[],
+): machine.Transition | undefined {
+  const { limits } = rt.config;
+  const tooBig = (what: string, size: number, limit: number): undefined => {
+    replies.push({
+      taskId: item.taskId,
+      attempt: item.attempt,
+      kind: 'rejected',
+      code: Code.ResourceExhausted,
+      message: `${what} of ${size} bytes is over the ${what} limit of ${limit} bytes`,
+    });
+  };
+  switch (item.kind.case) {
+    case 'accepted':
+      return row.state === 'assigned' ? machine.accept(row, now) : undefined;
+    case 'rejected':
+      return machine.reject(row, item.kind.value.reason || 'rejected by the worker');
+    case 'checkpoint': {
+      const data = item.kind.value.data;
+      if (data.length > limits.maxCheckpointBytes)
+        return tooBig('checkpoint', data.length, limits.maxCheckpointBytes);
+      return {
+        next: { ...row, checkpoint: data },
+        event: {
+          task_id: row.id,
+          attempt: row.attempt,
+          type: 'checkpoint',
+          worker_id: row.worker_id,
+          from_state: null,
+          to_state: null,
+          message: `${data.length} bytes`,
+        },
+      };
+    }
+    case 'inputRequest': {
+      const ask = item.kind.value;
+      const timeoutMs = ask.timeout ? durationMs(ask.timeout) : row.input_timeout_ms;
+      return machine.requestInput(row.state === 'assigned' ? machine.accept(row, now).next : row, {
+        prompt: ask.prompt,
+        schemaJson: ask.schemaJson,
+        secret: ask.secret,
+        expiresAt: timeoutMs ? new Date(now.getTime() + timeoutMs).toISOString() : null,
+        requestedAt: now.toISOString(),
+      });
+    }
+    case 'result': {
+      const output = item.kind.value.output;
+      const data = output?.data ?? new Uint8Array();
+      if (data.length > limits.maxResultBytes) {
+        return machine.fail(
+          row,
+          {
+            type: 'RESOURCE_EXHAUSTED',
+            message: `result of ${data.length} bytes is over the result limit of ${limits.maxResultBytes} bytes`,
+            retryable: false,
+            details: '',
+          },
+          now,
+        );
+      }
+      return machine.succeed(row, { data, type: output?.contentType || 'application/json' }, now);
+    }
+    case 'failure': {
+      const error = item.kind.value.error;
+      return machine.fail(
+        row,
+        {
+          type: error?.type || 'Error',
+          message: error?.message ?? '',
+          retryable: error?.retryable ?? true,
+          details: (error?.details ?? '').slice(0, 16_384),
+        },
+        now,
+      );
+    }
+    case 'cancelled':
+      return machine.workerCancelled(row, item.kind.value.reason, now);
+    default:
+      return undefined;
+  }
+}
+
+function logRows(item: TaskUpdate, entries: readonly LogEntry[]): LogRow[] {
+  return entries.map((e) => ({
+    task_id: item.taskId,
+    attempt: item.attempt,
+    seq: Number(e.seq),
+    at: e.at
+      ? new Date(Number(e.at.seconds) * 1000 + Math.floor(e.at.nanos / 1e6)).toISOString()
+      : new Date().toISOString(),
+    level: e.level,
+    stream: e.stream || 'log',
+    text: e.text,
+    truncated: e.truncated,
+  }));
+}
+
+async function storeLogs(rt: Runtime, logs: LogRow[]) {
+  await insertLogs(rt.db, logs);
+  publishLogs(rt, logs);
+}
+
+function publishLogs(rt: Runtime, logs: LogRow[]) {
+  for (const taskId of new Set(logs.map((l) => l.task_id))) rt.hub.publishLogsAdded(taskId);
+}
+
+async function countOutcomes(q: Queryable, workerId: string, succeeded: number, failed: number) {
+  await q.query(
+    'UPDATE workers SET succeeded_count = succeeded_count + $2, failed_count = failed_count + $3 WHERE id = $1',
+    [workerId, succeeded, failed],
+  );
+}

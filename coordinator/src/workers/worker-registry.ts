@@ -1,0 +1,137 @@
+import { Code, ConnectError } from '@connectrpc/connect';
+import type { CoordinatorMessage, Hello } from '@taskwire/proto';
+import type { AsyncQueue } from '../runtime/async-queue.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { listWorkerRows, markWorkerOffline, upsertWorker } from '../sql/workers-sql.js';
+import { decideResumes } from './resume-attempts.js';
+import { WorkerSession } from './worker-session.js';
+import { workerToProto } from './worker-to-proto.js';
+
+const WORKER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The workers connected to THIS coordinator, by id. */
+export class WorkerRegistry {
+  private readonly sessions = new Map<string, WorkerSession>();
+
+  constructor(private readonly rt: Runtime) {}
+
+  get(id: string): WorkerSession | undefined {
+    const session = this.sessions.get(id);
+    return session && !session.closed ? session : undefined;
+  }
+
+  all(): WorkerSession[] {
+    return [...this.sessions.values()].filter((s) => !s.closed);
+  }
+
+  ids(): string[] {
+    return this.all().map((s) => s.id);
+  }
+
+  /**
+   * Registers a worker from its hello: replaces an older connection of the same worker,
+   * records it online, decides which of its running attempts continue, and sends welcome.
+   */
+  async open(hello: Hello, out: AsyncQueue<CoordinatorMessage>): Promise<WorkerSession> {
+    validateHello(hello);
+    const previous = this.sessions.get(hello.workerId);
+    if (previous && !previous.closed) {
+      this.rt.log.info({ worker_id: hello.workerId }, 'worker reconnected; closing its older stream');
+      previous.close(new ConnectError('replaced by a newer connection of the same worker', Code.Aborted));
+      await this.forget(previous);
+    }
+    const session = new WorkerSession(hello, out);
+    const { drained, decisions } = await this.rt.db.tx(async (tx) => {
+      const registered = await upsertWorker(tx, hello, session.resources, this.rt.id, session.connectedAt);
+      const resumes = await decideResumes(this.rt, tx, session, hello.running);
+      return { drained: registered.drained, decisions: resumes };
+    });
+    session.adminDrained = drained;
+    this.sessions.set(session.id, session);
+    const { config } = this.rt;
+    session.send({
+      body: {
+        case: 'welcome',
+        value: {
+          coordinatorId: this.rt.id,
+          heartbeatInterval: msToDuration(config.heartbeatIntervalMs),
+          heartbeatTimeout: msToDuration(config.heartbeatTimeoutMs),
+          leaseDuration: msToDuration(config.leaseMs),
+          limits: {
+            maxResultBytes: BigInt(config.limits.maxResultBytes),
+            maxLogLineBytes: BigInt(config.limits.maxLogLineBytes),
+            maxArtifactBytes: BigInt(config.limits.maxArtifactBytes),
+            maxMessageBytes: BigInt(config.limits.maxMessageBytes),
+            maxCheckpointBytes: BigInt(config.limits.maxCheckpointBytes),
+          },
+          decisions: decisions.map((d) => d.decision),
+          drained,
+        },
+      },
+    });
+    for (const d of decisions) d.afterWelcome?.(session);
+    this.rt.log.info(
+      {
+        worker_id: session.id,
+        event: 'worker.online',
+        slots: session.slots,
+        kinds: session.kinds,
+        labels: session.labels,
+      },
+      'worker online',
+    );
+    await this.publish(session.id);
+    this.rt.dispatcher.wake(session.id);
+    return session;
+  }
+
+  /** The stream ended: the worker goes offline; its leases run until they expire. */
+  async close(session: WorkerSession, reason: string): Promise<void> {
+    session.close();
+    if (this.sessions.get(session.id) !== session) return;
+    await this.forget(session);
+    this.rt.log.info({ worker_id: session.id, event: 'worker.offline', reason }, 'worker offline');
+    // Its tasks' leases now run out unless it comes back: make sure someone looks then.
+    if (session.held.size > 0) this.rt.sweeper.wakeAt(new Date(Date.now() + this.rt.config.leaseMs + 50));
+  }
+
+  private async forget(session: WorkerSession) {
+    this.sessions.delete(session.id);
+    try {
+      await markWorkerOffline(this.rt.db, session.id, session.connectedAt);
+    } catch (error) {
+      this.rt.log.warn({ err: error, worker_id: session.id }, 'could not record the worker offline');
+    }
+    await this.publish(session.id);
+  }
+
+  /** Tells WatchWorkers streams about the worker as it is now. */
+  async publish(id: string): Promise<void> {
+    try {
+      const [row] = await listWorkerRows(this.rt.db, { ids: [id] });
+      if (row) {
+        this.rt.hub.publishWorker({
+          type: 'worker',
+          worker: workerToProto(row, this.rt.config.heartbeatTimeoutMs, this.get(id)),
+        });
+      }
+    } catch (error) {
+      this.rt.log.warn({ err: error, worker_id: id }, 'could not publish the worker');
+    }
+  }
+}
+
+function validateHello(hello: Hello) {
+  const bad = (field: string, problem: string) => {
+    throw new ConnectError(`hello.${field}: ${problem}`, Code.InvalidArgument);
+  };
+  if (!WORKER_ID.test(hello.workerId))
+    bad('worker_id', 'must be 1-128 characters of letters, digits and ._:-');
+  if (!Number.isInteger(hello.slots) || hello.slots < 1 || hello.slots > 10_000)
+    bad('slots', 'must be 1..10000');
+  if (hello.kinds.length === 0) bad('kinds', 'must name at least one task kind');
+}
+
+function msToDuration(ms: number) {
+  return { seconds: BigInt(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
+}

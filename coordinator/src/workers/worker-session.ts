@@ -1,0 +1,99 @@
+import { create } from '@bufbuild/protobuf';
+import {
+  type CoordinatorMessage,
+  CoordinatorMessageSchema,
+  type Hello,
+  type TaskCommand,
+  TaskCommandSchema,
+  type WorkerResources,
+} from '@taskwire/proto';
+import type { AsyncQueue } from '../runtime/async-queue.js';
+
+/**
+ * One connected worker as this coordinator sees it: what it can run, which attempts it holds
+ * (its slots), and the outgoing side of its stream. Commands are batched: everything queued in
+ * one turn of the event loop leaves as one CoordinatorMessage.
+ */
+export class WorkerSession {
+  readonly id: string;
+  readonly kinds: string[];
+  readonly labels: string[];
+  readonly slots: number;
+  readonly connectedAt = new Date();
+  /** Attempts the worker holds: task id -> attempt. A slot is free again when the worker reports. */
+  readonly held = new Map<string, number>();
+  lastSeenAt = Date.now();
+  lastHeartbeatAt = new Date();
+  heartbeatSinceRenewal = true;
+  resources: Record<string, number> | undefined;
+  /** The worker drains by itself (SIGTERM). */
+  selfDraining = false;
+  /** An admin drained it. */
+  adminDrained = false;
+  /** Claims under way for this worker (slots promised but not yet in `held`). */
+  claiming = 0;
+  closed = false;
+  private commands: TaskCommand[] = [];
+  private flushScheduled = false;
+
+  constructor(
+    readonly hello: Hello,
+    private readonly out: AsyncQueue<CoordinatorMessage>,
+  ) {
+    this.id = hello.workerId;
+    this.kinds = [...hello.kinds];
+    this.labels = [...hello.labels];
+    this.slots = hello.slots;
+    this.resources = resourcesToJson(hello.resources);
+    this.selfDraining = hello.draining;
+  }
+
+  get draining(): boolean {
+    return this.selfDraining || this.adminDrained;
+  }
+
+  freeSlots(): number {
+    if (this.closed || this.draining) return 0;
+    return Math.max(0, this.slots - this.held.size - this.claiming);
+  }
+
+  canRun(kind: string, labels: readonly string[]): boolean {
+    return this.kinds.includes(kind) && labels.every((l) => this.labels.includes(l));
+  }
+
+  send(message: Parameters<typeof create<typeof CoordinatorMessageSchema>>[1]): void {
+    if (!this.closed) this.out.push(create(CoordinatorMessageSchema, message));
+  }
+
+  command(command: Parameters<typeof create<typeof TaskCommandSchema>>[1]): void {
+    if (this.closed) return;
+    this.commands.push(create(TaskCommandSchema, command));
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const items = this.commands;
+      this.commands = [];
+      if (items.length > 0) this.send({ body: { case: 'commands', value: { items } } });
+    });
+  }
+
+  /** Ends the stream (with an error status when given). */
+  close(error?: unknown): void {
+    this.closed = true;
+    this.out.close(error);
+  }
+}
+
+/** Resource figures as plain numbers, the form stored in the workers table. */
+export function resourcesToJson(r: WorkerResources | undefined): Record<string, number> | undefined {
+  if (!r) return undefined;
+  return {
+    cpus: r.cpus,
+    load1: r.load1,
+    memoryTotalBytes: Number(r.memoryTotalBytes),
+    memoryFreeBytes: Number(r.memoryFreeBytes),
+    eventLoopDelayMs: r.eventLoopDelayMs,
+    processRssBytes: Number(r.processRssBytes),
+  };
+}
