@@ -25,8 +25,8 @@ export function recordProgress(
   const percent = Math.min(100, Math.max(0, Number.isFinite(report.percent) ? report.percent : 0));
   let etaMs = report.eta ? durationMs(report.eta) : null;
   let etaDerived = false;
-  let samples = firstSamples.get(session);
-  if (!samples) firstSamples.set(session, (samples = new Map()));
+  const samples = firstSamples.get(session) ?? new Map();
+  firstSamples.set(session, samples);
   const first = samples.get(item.taskId);
   if (!first || first.attempt !== item.attempt) {
     samples.set(item.taskId, { attempt: item.attempt, at: now.getTime(), percent });
