@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Code, ConnectError } from '@connectrpc/connect';
+import { backoffMs, DEFAULT_RETRY } from './retry-policy.js';
+import * as machine from './state-machine.js';
+import type { TaskRow } from './task-row.js';
+
+const now = new Date('2026-01-01T00:00:00Z');
+
+function task(patch: Partial<TaskRow> = {}): TaskRow {
+  return {
+    id: '01900000-0000-7000-8000-000000000001',
+    kind: 'demo',
+    payload: new Uint8Array(),
+    payload_type: 'application/json',
+    labels: [],
+    priority: 0,
+    state: 'running',
+    attempt: 1,
+    max_attempts: 3,
+    retry: { ...DEFAULT_RETRY, jitter: 0 },
+    run_at: now,
+    timeout_ms: null,
+    schedule_to_start_ms: null,
+    input_timeout_ms: null,
+    schedule_deadline: null,
+    attempt_deadline: null,
+    input_deadline: null,
+    idempotency_key: null,
+    metadata: {},
+    worker_id: 'w1',
+    lease_expires_at: now,
+    cancel_requested: false,
+    cancel_reason: null,
+    progress: null,
+    result: null,
+    result_type: null,
+    last_error: null,
+    input_request: null,
+    input_answer: null,
+    checkpoint: null,
+    end_reason: null,
+    created_at: now,
+    updated_at: now,
+    started_at: now,
+    finished_at: null,
+    ...patch,
+  };
+}
+
+const error = { type: 'Error', message: 'boom', retryable: true, details: '' };
+
+describe('state machine', () => {
+  it('accepts an assignment', () => {
+    const t = machine.accept(task({ state: 'assigned', started_at: null }), now);
+    assert.equal(t.next.state, 'running');
+    assert.deepEqual(t.next.started_at, now);
+    assert.equal(t.event.type, 'accepted');
+  });
+
+  it('requeues a rejected assignment without using up an attempt', () => {
+    const t = machine.reject(task({ state: 'assigned', attempt: 2 }), 'full');
+    assert.equal(t.next.state, 'queued');
+    assert.equal(t.next.attempt, 1);
+    assert.equal(t.next.worker_id, null);
+    assert.equal(t.event.worker_id, 'w1');
+  });
+
+  it('retries a retryable failure after backoff while attempts are left', () => {
+    const t = machine.fail(task({ attempt: 2 }), error, now, () => 0.5);
+    assert.equal(t.next.state, 'queued');
+    assert.equal(t.next.run_at.getTime() - now.getTime(), 2000); // 1 s * 2^(2-1), no jitter
+    assert.equal(t.next.worker_id, null);
+    assert.deepEqual(t.next.last_error, error);
+    assert.equal(t.event.type, 'retry_scheduled');
+  });
+
+  it('fails for good on the last attempt, with the last error', () => {
+    const t = machine.fail(task({ attempt: 3 }), error, now);
+    assert.equal(t.next.state, 'failed');
+    assert.deepEqual(t.next.finished_at, now);
+    assert.equal(t.next.last_error?.message, 'boom');
+  });
+
+  it('never retries a non-retryable error or a listed error type', () => {
+    assert.equal(machine.fail(task(), { ...error, retryable: false }, now).next.state, 'failed');
+    const listed = task({ retry: { ...DEFAULT_RETRY, nonRetryable: ['Fatal'] } });
+    assert.equal(machine.fail(listed, { ...error, type: 'Fatal' }, now).next.state, 'failed');
+  });
+
+  it('cancels a queued task at once and marks one in flight', () => {
+    assert.equal(machine.requestCancel(task({ state: 'queued' }), 'x', now).next.state, 'cancelled');
+    const inFlight = machine.requestCancel(task(), 'stop', now);
+    assert.equal(inFlight.next.state, 'running');
+    assert.equal(inFlight.next.cancel_requested, true);
+    // Whatever the worker then reports, the task ends CANCELLED.
+    assert.equal(
+      machine.succeed(inFlight.next, { data: new Uint8Array(), type: '' }, now).next.state,
+      'cancelled',
+    );
+    assert.equal(machine.leaseExpire(inFlight.next, now).next.state, 'cancelled');
+  });
+
+  it('refuses to cancel a finished task', () => {
+    assert.throws(
+      () => machine.requestCancel(task({ state: 'succeeded' }), 'x', now),
+      (e: unknown) => e instanceof ConnectError && e.code === Code.FailedPrecondition,
+    );
+  });
+
+  it('times out an attempt as DEADLINE_EXCEEDED and retries it', () => {
+    const t = machine.timeOut(task(), now);
+    assert.equal(t.next.state, 'queued');
+    assert.equal(t.next.last_error?.type, 'DEADLINE_EXCEEDED');
+    assert.equal(t.event.type, 'timed_out');
+  });
+
+  it('requeues after lease expiry', () => {
+    const t = machine.leaseExpire(task(), now);
+    assert.equal(t.next.state, 'queued');
+    assert.equal(t.event.type, 'lease_expired');
+  });
+
+  it('goes to WAITING_INPUT and back with the answer', () => {
+    const asked = machine.requestInput(task(), {
+      prompt: 'code?',
+      schemaJson: '',
+      secret: true,
+      expiresAt: null,
+      requestedAt: now.toISOString(),
+    });
+    assert.equal(asked.next.state, 'waiting_input');
+    const answered = machine.provideInput(asked.next, '123456');
+    assert.equal(answered.next.state, 'running');
+    assert.equal(answered.next.input_answer, '123456');
+    assert.equal(answered.event.message, '(secret)');
+    assert.throws(() => machine.provideInput(answered.next, 'again'), /not waiting for input/);
+  });
+
+  it('retries a failed task manually with more attempts', () => {
+    const failed = machine.fail(task({ attempt: 3 }), error, now).next;
+    const t = machine.manualRetry(failed, 1, now);
+    assert.equal(t.next.state, 'queued');
+    assert.equal(t.next.max_attempts, 4);
+    assert.equal(t.next.finished_at, null);
+    assert.throws(() => machine.manualRetry(task(), 1, now), /only FAILED or CANCELLED/);
+  });
+
+  it('fails a task that was not started within its schedule-to-start timeout', () => {
+    const t = machine.scheduleToStartTimeOut(task({ state: 'queued', attempt: 0 }), now);
+    assert.equal(t.next.state, 'failed');
+    assert.equal(t.next.last_error?.type, 'SCHEDULE_TO_START_TIMEOUT');
+  });
+});
+
+describe('backoff', () => {
+  const policy = { ...DEFAULT_RETRY, initialMs: 100, coefficient: 2, maxMs: 1000, jitter: 0.5 };
+  it('grows exponentially up to the cap', () => {
+    const mid = () => 0.5;
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((a) => backoffMs(policy, a, mid)),
+      [100, 200, 400, 800, 1000, 1000],
+    );
+  });
+  it('spreads by the jitter fraction', () => {
+    assert.equal(
+      backoffMs(policy, 1, () => 0),
+      50,
+    );
+    assert.equal(
+      backoffMs(policy, 1, () => 1),
+      150,
+    );
+  });
+});
