@@ -1,0 +1,89 @@
+/** One daemon option: its flag, the environment variable that gives its default, and its help. */
+export interface FlagSpec {
+  readonly flag: string;
+  readonly env?: string;
+  readonly kind: 'string' | 'list' | 'boolean';
+  readonly value?: string;
+  readonly fallback?: string;
+  readonly help: string;
+}
+
+/** Every workerd option; parsing and --help both read this table, so they cannot drift apart. */
+export const FLAG_SPECS: readonly FlagSpec[] = [
+  {
+    flag: 'coordinator',
+    env: 'TASKWIRE_COORDINATOR',
+    kind: 'list',
+    value: 'host:port[,host:port...]',
+    fallback: '127.0.0.1:7380',
+    help: 'coordinators to connect to; on a lost connection the next one is tried (failover)',
+  },
+  {
+    flag: 'slots',
+    env: 'TASKWIRE_SLOTS',
+    kind: 'string',
+    value: 'n',
+    fallback: '4',
+    help: 'tasks run at once',
+  },
+  {
+    flag: 'labels',
+    env: 'TASKWIRE_LABELS',
+    kind: 'list',
+    value: 'a,b',
+    help: 'labels this worker carries; tasks that require labels go only to workers with all of them',
+  },
+  {
+    flag: 'handlers',
+    env: 'TASKWIRE_HANDLERS',
+    kind: 'list',
+    value: 'a.js,b.js',
+    help: 'ESM modules exporting `handlers` (or a default export): an object of task kind -> handler',
+  },
+  {
+    flag: 'no-builtins',
+    env: 'TASKWIRE_NO_BUILTINS',
+    kind: 'boolean',
+    help: 'do not offer the built-in kinds (demo, demo.input)',
+  },
+  {
+    flag: 'name',
+    env: 'TASKWIRE_WORKER_NAME',
+    kind: 'string',
+    value: 'text',
+    help: 'name shown to people (default: the host name)',
+  },
+  {
+    flag: 'state-dir',
+    env: 'TASKWIRE_STATE_DIR',
+    kind: 'string',
+    value: 'dir',
+    fallback: '.taskwire/workerd',
+    help: 'where the persistent worker id is kept (relative to the current directory)',
+  },
+  {
+    flag: 'drain-grace',
+    env: 'TASKWIRE_DRAIN_GRACE',
+    kind: 'string',
+    value: 'duration',
+    fallback: '30s',
+    help: 'on SIGTERM/SIGINT, how long running tasks may finish before they are aborted (500ms, 30s, 2m, or ms)',
+  },
+  {
+    flag: 'token',
+    env: 'TASKWIRE_TOKEN',
+    kind: 'string',
+    value: 'token',
+    help: 'API token with the worker role, sent as `authorization: Bearer <token>`',
+  },
+  {
+    flag: 'log-level',
+    env: 'TASKWIRE_LOG_LEVEL',
+    kind: 'string',
+    value: 'level',
+    fallback: 'info',
+    help: 'fatal, error, warn, info, debug, trace or silent',
+  },
+  { flag: 'help', kind: 'boolean', help: 'print this help and exit' },
+  { flag: 'version', kind: 'boolean', help: 'print the workerd version and exit' },
+];

@@ -1,0 +1,387 @@
+import { create } from '@bufbuild/protobuf';
+import { timestampMs } from '@bufbuild/protobuf/wkt';
+import {
+  type Assignment,
+  type Cancel,
+  CancelCause,
+  type Limits,
+  ProgressReportSchema,
+  parseJsonPayload,
+  type ResumeDecision,
+  type TaskCommand,
+  type TaskUpdate,
+  TaskUpdateSchema,
+} from '@taskwire/proto';
+import type { Logger } from 'pino';
+import type { Handler, HandlerMap } from '../sdk/handler.js';
+import { NonRetryableError } from '../sdk/non-retryable-error.js';
+import { attemptKey } from './attempt-key.js';
+import { Outbox } from './outbox.js';
+import { cancelledOutcome, describeError, failureOutcome, resultOutcome } from './outcome.js';
+import { DEFAULT_LIMITS, limitsFromWelcome, type RunnerLimits } from './runner-limits.js';
+import { RunningAttempt, type StopCause } from './running-attempt.js';
+import { createTaskContext } from './task-context.js';
+import type { UpdateSink } from './update-sink.js';
+
+/** gRPC status FAILED_PRECONDITION: the coordinator's answer to a report about a stale attempt. */
+const STALE_ATTEMPT = 9;
+/** The coordinator cancels an attempt at its deadline; the worker's own timer is only a backstop. */
+const DEADLINE_BACKSTOP_MS = 1000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface TaskRunnerOptions {
+  handlers: HandlerMap;
+  slots: number;
+  sink: UpdateSink;
+  logger: Logger;
+}
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Runs handlers for the coordinator's task commands and turns what they do into TaskUpdates.
+ * A slot is taken when an assignment is accepted and freed when its handler settles; outcomes
+ * wait in the outbox until acknowledged.
+ */
+export class TaskRunner {
+  readonly outbox = new Outbox();
+  readonly #handlers: Map<string, Handler>;
+  readonly #slots: number;
+  readonly #sink: UpdateSink;
+  readonly #log: Logger;
+  /** Handlers that have not settled, forgotten ones included: they still hold their slot. */
+  readonly #active = new Map<string, RunningAttempt>();
+  /** The newest reporting attempt per task, to stop an older one when a newer one arrives. */
+  readonly #byTask = new Map<string, RunningAttempt>();
+  #limits: RunnerLimits = DEFAULT_LIMITS;
+  #drainedByCoordinator = false;
+  #shutdownReason: string | undefined;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(options: TaskRunnerOptions) {
+    this.#handlers = new Map(Object.entries(options.handlers));
+    this.#slots = options.slots;
+    this.#sink = options.sink;
+    this.#log = options.logger;
+  }
+
+  get kinds(): string[] {
+    return [...this.#handlers.keys()];
+  }
+
+  get slots(): number {
+    return this.#slots;
+  }
+
+  /** Handlers still running (including ones stopped but not yet returned). */
+  get activeCount(): number {
+    return this.#active.size;
+  }
+
+  get freeSlots(): number {
+    return Math.max(0, this.#slots - this.#active.size);
+  }
+
+  /** No new work: drained by the coordinator, or shutting down. */
+  get draining(): boolean {
+    return this.#drainedByCoordinator || this.#shutdownReason !== undefined;
+  }
+
+  get shuttingDown(): boolean {
+    return this.#shutdownReason !== undefined;
+  }
+
+  setLimits(limits: Limits | undefined): void {
+    this.#limits = limitsFromWelcome(limits);
+  }
+
+  /** Drain or Resume from the coordinator; a shutdown drain is not lifted by Resume. */
+  setDrainedByCoordinator(drained: boolean): void {
+    this.#drainedByCoordinator = drained;
+  }
+
+  startShutdown(reason: string): void {
+    this.#shutdownReason ??= reason;
+  }
+
+  /** Attempts the worker still runs and reports, as listed in hello. */
+  runningAttempts(): Array<{ taskId: string; attempt: number }> {
+    const list: Array<{ taskId: string; attempt: number }> = [];
+    for (const run of this.#active.values()) {
+      if (!run.forgotten) list.push({ taskId: run.taskId, attempt: run.attempt });
+    }
+    return list;
+  }
+
+  handleCommand(command: TaskCommand): void {
+    const { taskId, attempt, kind } = command;
+    switch (kind.case) {
+      case 'assign':
+        this.#assign(taskId, attempt, kind.value);
+        return;
+      case 'cancel':
+        this.#cancel(taskId, attempt, kind.value);
+        return;
+      case 'input':
+        this.#input(taskId, attempt, kind.value.value);
+        return;
+      case 'ack':
+        this.outbox.remove(taskId, attempt);
+        return;
+      case 'rejected':
+        if (kind.value.code === STALE_ATTEMPT) {
+          this.forget(taskId, attempt, kind.value.message || 'stale attempt');
+        } else {
+          this.#log.warn(
+            { task_id: taskId, attempt, code: kind.value.code },
+            `coordinator refused an update: ${kind.value.message}`,
+          );
+        }
+        return;
+      case undefined:
+        return;
+    }
+  }
+
+  /** Welcome's answers for the attempts listed in hello: stop those the coordinator moved on. */
+  applyDecisions(decisions: readonly ResumeDecision[]): void {
+    for (const decision of decisions) {
+      if (decision.resume || !decision.task) continue;
+      this.forget(decision.task.taskId, decision.task.attempt, decision.reason || 'the lease was lost');
+    }
+  }
+
+  /** After a (re)connect: ask open input requests again and resend every unacknowledged outcome. */
+  resync(): void {
+    for (const run of this.#active.values()) {
+      if (!run.reporting) continue;
+      for (const pending of run.pendingInputs) this.#sink.push(pending.ask);
+    }
+    for (const outcome of this.outbox.outcomes()) this.#sink.push(outcome);
+  }
+
+  /** The coordinator no longer accepts this attempt: abort its handler and report nothing more. */
+  forget(taskId: string, attempt: number, reason: string): void {
+    this.outbox.remove(taskId, attempt);
+    this.#sink.forget(taskId, attempt);
+    const run = this.#active.get(attemptKey(taskId, attempt));
+    if (!run || run.forgotten) return;
+    this.#log.info({ task_id: taskId, attempt, reason }, 'attempt lost; handler aborted');
+    this.#markForgotten(run);
+    run.stop({ kind: 'lost', reason });
+  }
+
+  /** Fires the signal of every running handler (worker shutdown). */
+  abortAll(cause: StopCause): void {
+    for (const run of this.#active.values()) if (!run.forgotten) run.stop(cause);
+  }
+
+  /**
+   * For handlers that ignore their abort at shutdown: report them as WORKER_SHUTDOWN now so the
+   * task is retried elsewhere, and ignore whatever they return later.
+   */
+  abandonRunning(reason: string): number {
+    let count = 0;
+    for (const run of this.#active.values()) {
+      if (run.forgotten) continue;
+      this.#markForgotten(run);
+      this.#report(failureOutcome(run.taskId, run.attempt, shutdownFailure(reason)));
+      count++;
+    }
+    return count;
+  }
+
+  /** Resolves when no handler is running. */
+  whenIdle(): Promise<void> {
+    if (this.#active.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #assign(taskId: string, attempt: number, assignment: Assignment): void {
+    const key = attemptKey(taskId, attempt);
+    const existing = this.#active.get(key);
+    if (existing) {
+      // The same assignment twice (e.g. resent after a reconnect): it already runs.
+      if (!existing.forgotten) this.#sink.push(accepted(taskId, attempt));
+      else this.#reject(taskId, attempt, 'an earlier run of this attempt is still stopping');
+      return;
+    }
+    const finished = this.outbox.get(taskId, attempt);
+    if (finished) {
+      this.#sink.push(finished);
+      return;
+    }
+    const handler = this.#handlers.get(assignment.kind);
+    const refusal = this.#refusal(assignment.kind, handler);
+    if (refusal || !handler) {
+      this.#reject(taskId, attempt, refusal ?? 'no handler');
+      return;
+    }
+    const older = this.#byTask.get(taskId);
+    if (older && older.attempt < attempt)
+      this.forget(taskId, older.attempt, `attempt ${attempt} was assigned`);
+    this.#start(new RunningAttempt(taskId, attempt, assignment.kind), assignment, handler);
+  }
+
+  /** Why an assignment cannot run now, if it cannot. */
+  #refusal(kind: string, handler: Handler | undefined): string | undefined {
+    if (this.draining) return 'draining';
+    if (!handler) {
+      return `no handler for kind "${kind}" (this worker handles: ${this.kinds.join(', ') || 'nothing'})`;
+    }
+    if (this.#active.size >= this.#slots) return 'no free slot';
+    return undefined;
+  }
+
+  #start(run: RunningAttempt, assignment: Assignment, handler: Handler): void {
+    this.#active.set(run.key, run);
+    this.#byTask.set(run.taskId, run);
+    this.#sink.push(accepted(run.taskId, run.attempt));
+    this.#log.debug({ task_id: run.taskId, attempt: run.attempt, kind: run.kind }, 'task started');
+    if (assignment.deadline) {
+      const delay = timestampMs(assignment.deadline) - Date.now() + DEADLINE_BACKSTOP_MS;
+      if (delay < MAX_TIMER_MS) {
+        run.deadlineTimer = setTimeout(() => run.stop({ kind: 'deadline' }), Math.max(0, delay));
+        run.deadlineTimer.unref();
+      }
+    }
+    const channel = {
+      send: (update: TaskUpdate) => {
+        if (run.reporting) this.#sink.push(update);
+      },
+      limits: () => this.#limits,
+    };
+    const invoke = async () => {
+      const ctx = createTaskContext(run, assignment, decodePayload(assignment), channel);
+      return handler(ctx);
+    };
+    invoke().then(
+      (value) => this.#settle(run, { ok: true, value }),
+      (error: unknown) => this.#settle(run, { ok: false, error }),
+    );
+  }
+
+  #settle(run: RunningAttempt, settled: Settled): void {
+    clearTimeout(run.deadlineTimer);
+    const reported = run.reporting;
+    run.settled = true;
+    run.pendingInputs.length = 0;
+    this.#active.delete(run.key);
+    if (this.#byTask.get(run.taskId) === run) this.#byTask.delete(run.taskId);
+    if (reported) this.#report(this.#outcome(run, settled));
+    this.#log.debug(
+      { task_id: run.taskId, attempt: run.attempt, ok: settled.ok, stop: run.stopCause?.kind },
+      'task settled',
+    );
+    if (this.#active.size === 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  #outcome(run: RunningAttempt, settled: Settled): TaskUpdate {
+    const { taskId, attempt } = run;
+    const cause = run.stopCause;
+    switch (cause?.kind) {
+      case 'cancel':
+        return cancelledOutcome(taskId, attempt, cause.reason);
+      case 'shutdown':
+        return failureOutcome(taskId, attempt, shutdownFailure(cause.reason));
+      case 'deadline':
+        return failureOutcome(taskId, attempt, {
+          type: 'DEADLINE_EXCEEDED',
+          message: 'the attempt passed its deadline',
+          retryable: true,
+        });
+      default:
+        return settled.ok
+          ? resultOutcome(taskId, attempt, settled.value, this.#limits.maxResultBytes)
+          : failureOutcome(taskId, attempt, describeError(settled.error));
+    }
+  }
+
+  #report(outcome: TaskUpdate): void {
+    this.outbox.put(outcome);
+    this.#sink.push(outcome);
+  }
+
+  #markForgotten(run: RunningAttempt): void {
+    run.forgotten = true;
+    if (this.#byTask.get(run.taskId) === run) this.#byTask.delete(run.taskId);
+  }
+
+  #cancel(taskId: string, attempt: number, cancel: Cancel): void {
+    const reason = cancel.reason || describeCancelCause(cancel.cause);
+    const run = this.#active.get(attemptKey(taskId, attempt));
+    if (run) {
+      if (!run.forgotten) run.stop({ kind: 'cancel', reason });
+      return;
+    }
+    // Finished already: the outcome in the outbox stands.
+    if (this.outbox.get(taskId, attempt)) return;
+    // Not running here (e.g. the worker restarted): say so at once rather than leave the task
+    // to its lease expiry. Fencing discards this if the attempt is not ours.
+    this.#report(cancelledOutcome(taskId, attempt, reason));
+  }
+
+  #input(taskId: string, attempt: number, answer: string): void {
+    const run = this.#active.get(attemptKey(taskId, attempt));
+    const pending = run?.reporting ? run.pendingInputs.shift() : undefined;
+    if (!run || !pending) {
+      this.#log.warn(
+        { task_id: taskId, attempt },
+        'input arrived for an attempt that does not wait for input',
+      );
+      return;
+    }
+    // Any update shows the coordinator the task left WAITING_INPUT; the latest progress says most.
+    const progress = run.lastProgress ?? create(ProgressReportSchema, { message: 'input received' });
+    this.#sink.push(
+      create(TaskUpdateSchema, { taskId, attempt, kind: { case: 'progress', value: progress } }),
+    );
+    pending.resolve(answer);
+  }
+
+  #reject(taskId: string, attempt: number, reason: string): void {
+    this.#log.debug({ task_id: taskId, attempt, reason }, 'assignment rejected');
+    this.#sink.push(
+      create(TaskUpdateSchema, { taskId, attempt, kind: { case: 'rejected', value: { reason } } }),
+    );
+  }
+}
+
+function accepted(taskId: string, attempt: number): TaskUpdate {
+  return create(TaskUpdateSchema, { taskId, attempt, kind: { case: 'accepted', value: {} } });
+}
+
+function decodePayload(assignment: Assignment): unknown {
+  try {
+    return parseJsonPayload(assignment.payload);
+  } catch (error) {
+    throw Object.assign(new NonRetryableError(`the payload is not valid JSON: ${(error as Error).message}`), {
+      code: 'INVALID_PAYLOAD',
+    });
+  }
+}
+
+function shutdownFailure(reason: string) {
+  return {
+    type: 'WORKER_SHUTDOWN',
+    message: `the worker shut down (${reason}) before the handler finished`,
+    retryable: true,
+  };
+}
+
+function describeCancelCause(cause: CancelCause): string {
+  switch (cause) {
+    case CancelCause.USER:
+      return 'cancelled by a user';
+    case CancelCause.TIMEOUT:
+      return 'the attempt timed out';
+    case CancelCause.INPUT_TIMEOUT:
+      return 'no input arrived in time';
+    default:
+      return 'cancelled';
+  }
+}
