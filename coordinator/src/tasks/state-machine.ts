@@ -97,7 +97,6 @@ function end(task: TaskRow, now: Date, patch: Partial<TaskRow>, type: EventType,
     type,
     message,
   );
-  t.event.worker_id = task.worker_id;
   return t;
 }
 
@@ -114,7 +113,6 @@ export function reject(task: TaskRow, reason: string): Transition {
     'rejected',
     reason,
   );
-  t.event.worker_id = task.worker_id;
   return t;
 }
 
@@ -153,14 +151,12 @@ export function fail(
     );
   }
   const runAt = new Date(now.getTime() + backoffMs(task.retry, task.attempt, random));
-  const t = transition(
+  return transition(
     task,
     { ...leaveFlight, state: 'queued', run_at: runAt, last_error: error, progress: null },
     'retry_scheduled',
     `${error.type}: ${error.message}; attempt ${task.attempt + 1} at ${runAt.toISOString()}`,
   );
-  t.event.worker_id = task.worker_id;
-  return t;
 }
 
 /** The attempt ran past its timeout: the worker is told to cancel, the attempt fails. */
@@ -227,6 +223,20 @@ export function scheduleToStartTimeOut(task: TaskRow, now: Date): Transition {
     },
     'failed',
     'SCHEDULE_TO_START_TIMEOUT',
+  );
+}
+
+/** The worker came back without this attempt (it restarted): the attempt is lost. */
+export function workerLost(task: TaskRow, now: Date): Transition {
+  return fail(
+    task,
+    {
+      type: 'WORKER_LOST',
+      message: `worker ${task.worker_id} reconnected without this attempt (it restarted)`,
+      retryable: true,
+      details: '',
+    },
+    now,
   );
 }
 

@@ -2,9 +2,13 @@ import { create } from '@bufbuild/protobuf';
 import { CancelCause, type ResumeDecision, ResumeDecisionSchema, type TaskAttempt } from '@taskwire/proto';
 import type { Runtime } from '../runtime/runtime.js';
 import { lockTasks } from '../sql/lock-tasks.js';
-import { insertEvents } from '../sql/save-transitions.js';
+import { insertEvents, saveTransitions } from '../sql/save-transitions.js';
 import type { Queryable } from '../store/db.js';
-import { isInFlight } from '../tasks/task-row.js';
+import * as machine from '../tasks/state-machine.js';
+import { isInFlight, type TaskRow } from '../tasks/task-row.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 import type { WorkerSession } from './worker-session.js';
 
 export interface Resume {
@@ -27,7 +31,7 @@ export async function decideResumes(
   if (running.length === 0) return [];
   const rows = await lockTasks(
     tx,
-    running.map((r) => r.taskId).filter((id) => /^[0-9a-f-]{36}$/i.test(id)),
+    running.map((r) => r.taskId).filter((id) => UUID.test(id)),
   );
   const now = new Date();
   const resumed: string[] = [];
@@ -80,4 +84,33 @@ export async function decideResumes(
     );
   }
   return decisions;
+}
+
+/**
+ * Attempts leased to this worker that its hello does not list (a worker lists what it runs and
+ * what it has not yet had acknowledged): it restarted and lost them. They fail as WORKER_LOST
+ * now rather than when their lease runs out.
+ */
+export async function failLostAttempts(
+  tx: Queryable,
+  session: WorkerSession,
+  listed: readonly TaskAttempt[],
+) {
+  const { rows } = await tx.query<TaskRow>(
+    `SELECT * FROM tasks WHERE worker_id = $1 AND state IN ('assigned', 'running', 'waiting_input')
+     AND NOT (id = ANY($2::uuid[])) FOR UPDATE`,
+    [session.id, listed.map((r) => r.taskId).filter((id) => UUID.test(id))],
+  );
+  const now = new Date();
+  return saveTransitions(
+    tx,
+    // An assignment it never accepted did not start: it goes back without using an attempt.
+    rows.map((row) => ({
+      ...(row.state === 'assigned'
+        ? machine.reject(row, 'the worker reconnected without it')
+        : machine.workerLost(row, now)),
+      from: row,
+    })),
+    now,
+  );
 }

@@ -3,7 +3,7 @@ import type { CoordinatorMessage, Hello } from '@taskwire/proto';
 import type { AsyncQueue } from '../runtime/async-queue.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { listWorkerRows, markWorkerOffline, upsertWorker } from '../sql/workers-sql.js';
-import { decideResumes } from './resume-attempts.js';
+import { decideResumes, failLostAttempts } from './resume-attempts.js';
 import { WorkerSession } from './worker-session.js';
 import { workerToProto } from './worker-to-proto.js';
 
@@ -41,11 +41,17 @@ export class WorkerRegistry {
       await this.forget(previous);
     }
     const session = new WorkerSession(hello, out);
-    const { drained, decisions } = await this.rt.db.tx(async (tx) => {
+    const { drained, decisions, lost } = await this.rt.db.tx(async (tx) => {
       const registered = await upsertWorker(tx, hello, session.resources, this.rt.id, session.connectedAt);
       const resumes = await decideResumes(this.rt, tx, session, hello.running);
-      return { drained: registered.drained, decisions: resumes };
+      const lostAttempts = await failLostAttempts(tx, session, hello.running);
+      if (lostAttempts.some((t) => t.next.state === 'queued')) await this.rt.notifier.send(tx, { k: 'wake' });
+      return { drained: registered.drained, decisions: resumes, lost: lostAttempts };
     });
+    for (const t of lost) {
+      this.rt.hub.publishRow(t.next);
+      if (t.next.state === 'queued') this.rt.dispatcher.wakeAt(t.next.run_at);
+    }
     session.adminDrained = drained;
     this.sessions.set(session.id, session);
     const { config } = this.rt;
