@@ -18,6 +18,7 @@ import { getTaskRow } from './sql/lock-tasks.js';
 import { openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { tellWorker } from './tasks/change-task.js';
+import type { TaskRow } from './tasks/task-row.js';
 import { WorkerRegistry } from './workers/worker-registry.js';
 
 export interface CoordinatorOptions {
@@ -153,5 +154,16 @@ function onNotice(rt: Runtime, notice: Notice): void {
     case 'drain':
       applyDrain(rt, notice.w, notice.on);
       return;
+    case 'tasks': {
+      const watched = notice.ids.filter((id) => rt.hub.isWatched(id));
+      if (watched.length === 0) return;
+      void rt.db
+        .query<TaskRow>('SELECT * FROM tasks WHERE id = ANY($1::uuid[])', [watched])
+        .then(({ rows }) => {
+          for (const row of rows) rt.hub.publishRow(row);
+        })
+        .catch((error: unknown) => rt.log.warn({ err: error }, 'could not reload changed tasks'));
+      return;
+    }
   }
 }

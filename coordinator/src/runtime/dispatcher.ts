@@ -118,6 +118,12 @@ export class Dispatcher {
       this.rt.hub.publishRow(row);
       if (row.attempt_deadline) this.rt.sweeper.wakeAt(row.attempt_deadline);
     }
+    void this.rt.notifier
+      .tasksChanged(
+        this.rt.db,
+        rows.map((r) => r.id),
+      )
+      .catch(() => {});
     // A full batch means more may be waiting for this worker's remaining slots.
     if (rows.length === limit) this.wanted.add(session.id);
   }

@@ -10,7 +10,12 @@ export type Notice =
   /** Something for a worker connected elsewhere (cancel, input): reload the task and tell it. */
   | { k: 'worker'; w: string; t: string }
   /** A worker was drained or resumed by an admin. */
-  | { k: 'drain'; w: string; on: boolean };
+  | { k: 'drain'; w: string; on: boolean }
+  /** These tasks changed: coordinators with watchers of them reload and publish them. */
+  | { k: 'tasks'; ids: string[] };
+
+/** 200 UUIDs keep a notice under PostgreSQL's 8000-byte payload limit. */
+const IDS_PER_NOTICE = 200;
 
 /**
  * LISTEN/NOTIFY between coordinators that share one database. Notices are sent inside the
@@ -28,6 +33,17 @@ export class Notifier {
         this.rt.log.warn({ err: error, payload }, 'ignored a malformed notification');
       }
     });
+  }
+
+  /**
+   * Lets watchers on other coordinators see changes made here. PGlite is one process, so
+   * there is nobody to tell and the statement is skipped.
+   */
+  async tasksChanged(q: Queryable, ids: readonly string[]): Promise<void> {
+    if (this.rt.db.engine === 'pglite') return;
+    for (let i = 0; i < ids.length; i += IDS_PER_NOTICE) {
+      await this.send(q, { k: 'tasks', ids: ids.slice(i, i + IDS_PER_NOTICE) });
+    }
   }
 
   async send(q: Queryable, notice: Notice): Promise<void> {

@@ -68,6 +68,10 @@ export class Sweeper {
         const transitions = due.map((row) => ({ ...decide(row, now), from: row as TaskRow }));
         const saved = await saveTransitions(tx, transitions, now);
         if (saved.some((t) => t.next.state === 'queued')) await this.rt.notifier.send(tx, { k: 'wake' });
+        await this.rt.notifier.tasksChanged(
+          tx,
+          saved.map((t) => t.next.id),
+        );
         return { done: saved.map((t, i) => ({ t, from: transitions[i]!.from })), count: due.length };
       });
       for (const { t, from } of done) this.afterTransition(from, t.next);

@@ -58,8 +58,9 @@ export class TaskHub {
     return this.subscribe('workers', listener);
   }
 
-  hasTaskListeners(taskId: string): boolean {
-    return this.emitter.listenerCount(`task:${taskId}`) > 0;
+  /** Whether anyone here watches this task (or all tasks). */
+  isWatched(taskId: string): boolean {
+    return this.emitter.listenerCount(`task:${taskId}`) > 0 || this.emitter.listenerCount('tasks') > 0;
   }
 
   private subscribe<T>(event: string, listener: (value: T) => void): () => void {

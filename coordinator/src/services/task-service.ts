@@ -292,6 +292,10 @@ async function submit(rt: Runtime, specs: NewTask[], now: Date) {
       })),
     );
     if (inserted.length > 0) await rt.notifier.send(tx, { k: 'wake' });
+    await rt.notifier.tasksChanged(
+      tx,
+      inserted.map((r) => r.id),
+    );
     return {
       byId: new Map(inserted.map((r) => [r.id, r])),
       byKey: new Map(known.map((r) => [r.idempotency_key!, r])),

@@ -26,6 +26,7 @@ export async function changeTask(
     const elsewhere = workerId && isInFlight(saved.next.state) && !rt.workers.get(workerId);
     if (elsewhere) await rt.notifier.send(tx, { k: 'worker', w: workerId, t: id });
     if (saved.next.state === 'queued') await rt.notifier.send(tx, { k: 'wake' });
+    await rt.notifier.tasksChanged(tx, [id]);
     return { from: row, next: saved.next };
   });
   rt.hub.publishRow(next);

@@ -117,6 +117,7 @@ export async function applyTaskUpdates(rt: Runtime, session: WorkerSession, item
     if (logs.length > 0) await insertLogs(tx, logs);
     if (succeeded + failed > 0) await countOutcomes(tx, session.id, succeeded, failed);
     if ([...changed.values()].some((r) => r.state === 'queued')) await rt.notifier.send(tx, { k: 'wake' });
+    await rt.notifier.tasksChanged(tx, [...changed.keys()]);
   });
 
   for (const item of stateful) {
