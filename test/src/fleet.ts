@@ -1,0 +1,179 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { type Client, createClient } from '@connectrpc/connect';
+import { createGrpcTransport } from '@connectrpc/connect-node';
+import {
+  FleetService,
+  type Task,
+  type TaskEvent,
+  TaskService,
+  type TaskState,
+  type WorkerInfo,
+  WorkerStatus,
+} from '@taskwire/proto';
+import { CoordinatorHandle } from './fleet/coordinator-handle.js';
+import { pollUntil } from './fleet/deadline.js';
+import type { ManagedProcess } from './fleet/managed-process.js';
+import { createFleetStore, type FleetStore, type StoreKind, selectedStore } from './fleet/store.js';
+import { listAllTaskEvents, listEventsOfTasks } from './fleet/task-events.js';
+import { type TaskPredicate, waitForTask } from './fleet/task-waiter.js';
+import { testPassed } from './fleet/test-passed.js';
+import { WorkerHandle, type WorkerOptions } from './fleet/worker-handle.js';
+
+export type { CoordinatorHandle } from './fleet/coordinator-handle.js';
+export type { ExitStatus, LogLine } from './fleet/managed-process.js';
+export type { StoreKind } from './fleet/store.js';
+export { inState, isTerminal, type TaskPredicate } from './fleet/task-waiter.js';
+export type { WorkerHandle, WorkerOptions } from './fleet/worker-handle.js';
+
+export interface FleetOptions {
+  /** workerd processes to start, each waited for until ONLINE. */
+  workers?: WorkerOptions[];
+  /** Default: TASKWIRE_TEST_STORE (pglite when unset). */
+  store?: StoreKind;
+  /** More coordinator flags; a timing flag given here replaces the short default. */
+  coordinatorArgs?: string[];
+}
+
+/** A coordinator and its workers as child processes, on a store of their own. */
+export class Fleet {
+  readonly tasks: Client<typeof TaskService>;
+  readonly fleet: Client<typeof FleetService>;
+  readonly workers: WorkerHandle[] = [];
+  private stopped = false;
+
+  private constructor(
+    readonly coordinator: CoordinatorHandle,
+    readonly store: FleetStore,
+    readonly tempDir: string,
+    private readonly processes: ManagedProcess[],
+  ) {
+    const transport = createGrpcTransport({ baseUrl: 'http://' + coordinator.address });
+    this.tasks = createClient(TaskService, transport);
+    this.fleet = createClient(FleetService, transport);
+  }
+
+  /** The coordinator's host:port (stable across coordinator.restart()). */
+  get address(): string {
+    return this.coordinator.address;
+  }
+
+  /**
+   * Starts the fleet. Registers with `t` to print every child's output if the test fails and to
+   * stop everything when it ends, passed or not.
+   */
+  static async start(t: TestContext, options: FleetOptions = {}): Promise<Fleet> {
+    const tempDir = await mkdtemp(join(tmpdir(), 'taskwire-fleet-'));
+    const processes: ManagedProcess[] = [];
+    let fleet: Fleet | undefined;
+    let store: FleetStore | undefined;
+    t.after(async () => {
+      if (!testPassed(t))
+        process.stderr.write(`\n===== child output of "${t.name}" =====\n${dumpAll(processes)}\n`);
+      if (fleet) await fleet.stop();
+      else await stopAll(processes, store, tempDir);
+    });
+    store = await createFleetStore(options.store ?? selectedStore(), tempDir);
+    const coordinator = await CoordinatorHandle.start({
+      storeArgs: store.coordinatorArgs,
+      extraArgs: options.coordinatorArgs ?? [],
+      cwd: tempDir,
+      onSpawn: (child) => processes.push(child),
+    });
+    fleet = new Fleet(coordinator, store, tempDir, processes);
+    for (const worker of options.workers ?? []) await fleet.addWorker(worker);
+    return fleet;
+  }
+
+  /** Starts one more workerd (state dir of its own) and waits until it is ONLINE. */
+  async addWorker(options: WorkerOptions = {}): Promise<WorkerHandle> {
+    const name = options.name ?? `w${this.workers.length + 1}`;
+    const stateDir = join(this.tempDir, `worker-${this.workers.length + 1}-${name}`);
+    await mkdir(stateDir, { recursive: true });
+    const worker = await WorkerHandle.start({
+      name,
+      stateDir,
+      coordinatorAddress: this.address,
+      options,
+      cwd: this.tempDir,
+      waitOnline: async (id) => {
+        await this.waitForWorker(id, (info) => info.status === WorkerStatus.ONLINE, 10_000);
+      },
+      onSpawn: (child) => this.processes.push(child),
+    });
+    this.workers.push(worker);
+    return worker;
+  }
+
+  /** Polls ListWorkers until worker `id` satisfies `predicate`. */
+  waitForWorker(
+    id: string,
+    predicate: (info: WorkerInfo) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<WorkerInfo> {
+    let last: WorkerInfo | undefined;
+    return pollUntil(
+      async () => {
+        const { workers } = await this.fleet.listWorkers({});
+        last = workers.find((info) => info.id === id);
+        return last && predicate(last) ? last : undefined;
+      },
+      {
+        timeoutMs,
+        get what() {
+          return `worker ${id} to reach the awaited status (last seen: ${last ? WorkerStatus[last.status] : 'not listed'})`;
+        },
+      },
+    );
+  }
+
+  /** Resolves with the task once `predicate` holds (WatchTask; see fleet/task-waiter.ts). */
+  waitForTask(id: string, predicate: TaskPredicate, timeoutMs = 15_000): Promise<Task> {
+    return waitForTask(this.tasks, id, predicate, timeoutMs);
+  }
+
+  /** Every event of one task, oldest first. */
+  events(taskId: string): Promise<TaskEvent[]> {
+    return listAllTaskEvents(this.tasks, taskId);
+  }
+
+  /** The events of many tasks, ordered by event id. */
+  allEvents(taskIds: readonly string[], concurrency = 8): Promise<TaskEvent[]> {
+    return listEventsOfTasks(this.tasks, taskIds, concurrency);
+  }
+
+  /** How many tasks are in each state (FleetService.GetStats). */
+  async taskCounts(): Promise<Map<TaskState, number>> {
+    const stats = await this.fleet.getStats({});
+    return new Map(stats.tasks.map((entry) => [entry.state, Number(entry.count)]));
+  }
+
+  /** The kept output of every process this fleet started. */
+  dump(): string {
+    return dumpAll(this.processes);
+  }
+
+  /** Kills every process, drops the database and removes the temp dir. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await stopAll(this.processes, this.store, this.tempDir);
+  }
+}
+
+/** See Fleet.start. */
+export function startFleet(t: TestContext, options: FleetOptions = {}): Promise<Fleet> {
+  return Fleet.start(t, options);
+}
+
+function dumpAll(processes: ManagedProcess[]): string {
+  return processes.map((child) => child.dump()).join('\n');
+}
+
+async function stopAll(processes: ManagedProcess[], store: FleetStore | undefined, tempDir: string) {
+  await Promise.all(processes.map((child) => child.kill('SIGKILL')));
+  await store?.drop();
+  await rm(tempDir, { recursive: true, force: true });
+}

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createClient } from '@connectrpc/connect';
+import { createGrpcTransport } from '@connectrpc/connect-node';
+import { parseJsonPayload, TaskService, TaskState } from '@taskwire/proto';
+import { pollUntil, withTimeout } from './fleet/deadline.js';
+import { testPassed } from './fleet/test-passed.js';
+import { describeRun, runCli, spawnCli } from './support/cli.js';
+import { freePort } from './support/free-port.js';
+
+test('README tour: `taskwire dev --demo`, then submit --wait, watch, and Ctrl-C', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'taskwire-readme-'));
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  const dev = spawnCli(['dev', '--port', String(port), '--data-dir', join(dir, 'data'), '--demo'], {
+    cwd: dir,
+    label: 'taskwire dev',
+  });
+  t.after(async () => {
+    if (!testPassed(t)) process.stderr.write(`\n${dev.dump()}\n`);
+    await dev.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+  const tasks = createClient(TaskService, createGrpcTransport({ baseUrl: `http://${address}` }));
+
+  // The demo task it submits completes. (A new PGlite data dir takes seconds to create.)
+  const demoId = await pollUntil(
+    async () => (await tasks.listTasks({ kind: 'demo', pageSize: 10 })).tasks.at(-1)?.id,
+    {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: '`taskwire dev --demo` to serve and submit a demo task',
+      tolerateErrors: true,
+    },
+  );
+  await pollUntil(
+    async () => {
+      const { task } = await tasks.getTask({ id: demoId });
+      assert.notEqual(task?.state, TaskState.FAILED, task?.lastError?.message);
+      return task?.state === TaskState.SUCCEEDED || undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 100, what: `the demo task ${demoId} to succeed` },
+  );
+
+  const submitArgs = ['submit', 'demo', '{"steps":2,"stepMs":50}', '--wait', '--address', address];
+  const submitted = await runCli(submitArgs, { cwd: dir });
+  assert.equal(submitted.code, 0, describeRun(submitArgs, submitted));
+  const submittedId = /submitted (\S+)/.exec(submitted.stderr)?.[1];
+  assert.ok(submittedId, describeRun(submitArgs, submitted));
+  const { task: finished } = await tasks.getTask({ id: submittedId });
+  assert.equal(finished?.state, TaskState.SUCCEEDED);
+  assert.deepEqual(JSON.parse(submitted.stdout), parseJsonPayload(finished?.result), 'stdout is the result');
+
+  // A task that starts a little later, so that the watch sees it run.
+  const laterArgs = ['submit', 'demo', '{"steps":10,"stepMs":100}', '--run-at', '+2s', '--address', address];
+  const later = await runCli(laterArgs, { cwd: dir });
+  assert.equal(later.code, 0, describeRun(laterArgs, later));
+  const watchArgs = ['watch', later.stdout.trim(), '--address', address];
+  const watched = await runCli(watchArgs, { cwd: dir, timeoutMs: 30_000 });
+  assert.equal(watched.code, 0, describeRun(watchArgs, watched));
+  const progressLines = watched.stdout.split('\n').filter((line) => /^RUNNING \d+%/.test(line));
+  assert.ok(progressLines.length > 0, `progress lines: ${describeRun(watchArgs, watched)}`);
+
+  dev.child.kill('SIGINT');
+  const exit = await withTimeout(dev.exited, 20_000, '`taskwire dev` to stop on SIGINT');
+  assert.deepEqual(exit, { code: 0, signal: null }, 'dev stops cleanly on Ctrl-C');
+});
