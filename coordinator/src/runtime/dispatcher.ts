@@ -3,6 +3,7 @@ import { lockTasks } from '../sql/lock-tasks.js';
 import { saveTransitions } from '../sql/save-transitions.js';
 import * as machine from '../tasks/state-machine.js';
 import type { TaskRow } from '../tasks/task-row.js';
+import { sendAssignments } from '../workers/send-assignments.js';
 import type { WorkerSession } from '../workers/worker-session.js';
 import type { Runtime } from './runtime.js';
 
@@ -25,8 +26,14 @@ export class Dispatcher {
 
   /** Something may be runnable for this worker (or, without an id, for any worker). */
   wake(workerId?: string): void {
-    if (workerId === undefined) this.wantAll = true;
-    else this.wanted.add(workerId);
+    if (workerId === undefined) {
+      this.wantAll = true;
+      for (const session of this.rt.workers.all()) session.queueDrained = false;
+    } else {
+      this.wanted.add(workerId);
+      const session = this.rt.workers.get(workerId);
+      if (session) session.queueDrained = false;
+    }
     this.running ??= this.loop().finally(() => {
       this.running = undefined;
       if (this.wantAll || this.wanted.size > 0) this.wake([...this.wanted][0]);
@@ -86,38 +93,14 @@ export class Dispatcher {
     } finally {
       session.claiming -= limit;
     }
+    // Nothing more is runnable for it right now: new tasks may go to it directly (submit).
+    session.queueDrained = rows.length < limit;
     if (rows.length === 0) return;
     if (session.closed) {
       await this.returnUnsent(rows, 'the worker disconnected before the assignment was sent');
       return;
     }
-    for (const row of rows) {
-      session.held.set(row.id, row.attempt);
-      session.command({
-        taskId: row.id,
-        attempt: row.attempt,
-        kind: {
-          case: 'assign',
-          value: {
-            kind: row.kind,
-            payload: { data: row.payload, contentType: row.payload_type },
-            deadline: row.attempt_deadline
-              ? {
-                  seconds: BigInt(Math.floor(row.attempt_deadline.getTime() / 1000)),
-                  nanos: (row.attempt_deadline.getTime() % 1000) * 1e6,
-                }
-              : undefined,
-            checkpoint: row.checkpoint ?? new Uint8Array(),
-            metadata: row.metadata,
-            labels: row.labels,
-            maxAttempts: row.max_attempts,
-            priority: row.priority,
-          },
-        },
-      });
-      this.rt.hub.publishRow(row);
-      if (row.attempt_deadline) this.rt.sweeper.wakeAt(row.attempt_deadline);
-    }
+    sendAssignments(this.rt, session, rows);
     void this.rt.notifier
       .tasksChanged(
         this.rt.db,
@@ -129,7 +112,7 @@ export class Dispatcher {
   }
 
   /** Claimed for a worker that is gone: back to the queue without using up an attempt. */
-  private async returnUnsent(rows: TaskRow[], reason: string): Promise<void> {
+  async returnUnsent(rows: TaskRow[], reason: string): Promise<void> {
     const changed = await this.rt.db.tx(async (tx) => {
       const locked = await lockTasks(
         tx,

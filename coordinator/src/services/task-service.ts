@@ -2,21 +2,19 @@ import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import { type LogEntry, LogEntrySchema, TaskEventSchema, type TaskService } from '@taskwire/proto';
-import { v7 as uuidv7 } from 'uuid';
 import { AsyncQueue } from '../runtime/async-queue.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { TaskChange } from '../runtime/task-hub.js';
-import { findByIdempotencyKeys, insertTasks } from '../sql/insert-tasks.js';
 import { listTaskEventRows, listTaskRows } from '../sql/list-tasks.js';
 import { getTaskRow } from '../sql/lock-tasks.js';
-import { insertEvents } from '../sql/save-transitions.js';
 import { readLogs } from '../sql/task-logs-sql.js';
 import { changeTask } from '../tasks/change-task.js';
 import { explainWait } from '../tasks/explain-wait.js';
 import * as machine from '../tasks/state-machine.js';
+import { submitTasks as submit } from '../tasks/submit-tasks.js';
 import { isTerminal, type TaskRow } from '../tasks/task-row.js';
 import { PROTO_TO_STATE, STATE_TO_PROTO, taskToProto } from '../tasks/task-to-proto.js';
-import { type NewTask, validateId, validateSpec } from '../tasks/validate-spec.js';
+import { validateId, validateSpec } from '../tasks/validate-spec.js';
 
 const MAX_INPUT_BYTES = 64 * 1024;
 
@@ -264,63 +262,4 @@ function toLogEntry(row: Awaited<ReturnType<typeof readLogs>>[number]): LogEntry
     truncated: row.truncated,
     stream: row.stream,
   });
-}
-
-/**
- * Stores new tasks in one transaction (a known idempotency key returns the stored task
- * instead), records their `submitted` events, and wakes the dispatchers of every coordinator.
- */
-async function submit(rt: Runtime, specs: NewTask[], now: Date) {
-  const withIds = specs.map((s) => ({ ...s, id: uuidv7() }));
-  const { byId, byKey } = await rt.db.tx(async (tx) => {
-    const inserted = await insertTasks(tx, withIds, now);
-    const insertedIds = new Set(inserted.map((r) => r.id));
-    const missingKeys = withIds
-      .filter((t) => !insertedIds.has(t.id) && t.idempotencyKey)
-      .map((t) => t.idempotencyKey!);
-    const known = await findByIdempotencyKeys(tx, missingKeys);
-    await insertEvents(
-      tx,
-      inserted.map((r) => ({
-        task_id: r.id,
-        attempt: 0,
-        type: 'submitted' as const,
-        worker_id: null,
-        from_state: null,
-        to_state: 'queued' as const,
-        message: null,
-      })),
-    );
-    if (inserted.length > 0) await rt.notifier.send(tx, { k: 'wake' });
-    await rt.notifier.tasksChanged(
-      tx,
-      inserted.map((r) => r.id),
-    );
-    return {
-      byId: new Map(inserted.map((r) => [r.id, r])),
-      byKey: new Map(known.map((r) => [r.idempotency_key!, r])),
-    };
-  });
-  const rows: TaskRow[] = [];
-  const existing: boolean[] = [];
-  for (const spec of withIds) {
-    const row = byId.get(spec.id);
-    if (row) {
-      rows.push(row);
-      existing.push(false);
-      continue;
-    }
-    const known =
-      byKey.get(spec.idempotencyKey ?? '') ?? rows.find((r) => r.idempotency_key === spec.idempotencyKey);
-    if (!known)
-      throw new ConnectError('the task vanished while it was being submitted; try again', Code.Aborted);
-    rows.push(known);
-    existing.push(true);
-  }
-  for (const row of byId.values()) {
-    rt.hub.publishRow(row);
-    rt.dispatcher.wakeAt(row.run_at);
-    if (row.schedule_deadline) rt.sweeper.wakeAt(row.schedule_deadline);
-  }
-  return { rows, existing };
 }

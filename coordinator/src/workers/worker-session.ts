@@ -32,6 +32,8 @@ export class WorkerSession {
   adminDrained = false;
   /** Claims under way for this worker (slots promised but not yet in `held`). */
   claiming = 0;
+  /** The last claim found nothing more for it: a new task may be assigned to it on submit. */
+  queueDrained = false;
   closed = false;
   private commands: TaskCommand[] = [];
   private flushScheduled = false;

@@ -1,0 +1,30 @@
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import type { Runtime } from '../runtime/runtime.js';
+import type { TaskRow } from '../tasks/task-row.js';
+import type { WorkerSession } from './worker-session.js';
+
+/** Sends claimed attempts down the worker's stream; they occupy its slots until it reports. */
+export function sendAssignments(rt: Runtime, session: WorkerSession, rows: readonly TaskRow[]): void {
+  for (const row of rows) {
+    session.held.set(row.id, row.attempt);
+    session.command({
+      taskId: row.id,
+      attempt: row.attempt,
+      kind: {
+        case: 'assign',
+        value: {
+          kind: row.kind,
+          payload: { data: row.payload, contentType: row.payload_type },
+          deadline: row.attempt_deadline ? timestampFromDate(row.attempt_deadline) : undefined,
+          checkpoint: row.checkpoint ?? new Uint8Array(),
+          metadata: row.metadata,
+          labels: row.labels,
+          maxAttempts: row.max_attempts,
+          priority: row.priority,
+        },
+      },
+    });
+    rt.hub.publishRow(row);
+    if (row.attempt_deadline) rt.sweeper.wakeAt(row.attempt_deadline);
+  }
+}
