@@ -1,0 +1,87 @@
+import type { CommandContext, CommandSpec } from '../args/command-spec.js';
+import { parseDuration } from '../args/duration.js';
+import { isAddressInUse, isPortFree, portInUseMessage } from '../dev/port-probe.js';
+import { parsePort, SERVER_OPTIONS } from '../dev/server-options.js';
+import { shutdownSignal } from '../dev/shutdown-signals.js';
+import { ExitCode } from '../exit-codes.js';
+
+async function run({ args, io }: CommandContext): Promise<number> {
+  const host = args.string('host') ?? '127.0.0.1';
+  const port = parsePort(args.string('port'));
+  const databaseUrl = args.string('database-url');
+  const options = {
+    host,
+    port,
+    dataDir: args.string('data-dir') ?? '.taskwire/data',
+    heartbeatIntervalMs: parseDuration(args.string('heartbeat-interval') ?? '1s', '--heartbeat-interval'),
+    heartbeatTimeoutMs: parseDuration(args.string('heartbeat-timeout') ?? '5s', '--heartbeat-timeout'),
+    leaseMs: parseDuration(args.string('lease') ?? '10s', '--lease'),
+    ...(databaseUrl ? { databaseUrl } : {}),
+  };
+  if (port !== 0 && !(await isPortFree(host, port))) {
+    io.stderr.write(portInUseMessage(host, port));
+    return ExitCode.Usage;
+  }
+  // Loaded here, not at the top: the other commands must not pay for loading the database.
+  const { startCoordinator } = await import('@taskwire/coordinator');
+  let coordinator: Awaited<ReturnType<typeof startCoordinator>>;
+  try {
+    // It logs `coordinator.listening` with its address itself; nothing to add on stdout.
+    coordinator = await startCoordinator(options);
+  } catch (error) {
+    if (!isAddressInUse(error)) throw error;
+    io.stderr.write(portInUseMessage(host, port));
+    return ExitCode.Usage;
+  }
+  const signal = await shutdownSignal(() => {
+    io.stderr.write('second signal: exiting without a graceful shutdown\n');
+    process.exit(ExitCode.Usage);
+  });
+  io.stderr.write(`${signal}: shutting down (workers are told to reconnect elsewhere)...\n`);
+  await coordinator.close();
+  return ExitCode.Ok;
+}
+
+export const coordinatorCommand: CommandSpec = {
+  name: 'coordinator',
+  summary: 'run a coordinator (gRPC) until SIGINT/SIGTERM',
+  details: [
+    'It logs JSON lines on stdout; the first, event "coordinator.listening", carries its address',
+    '(useful with --port 0). Several coordinators may share one PostgreSQL (--database-url).',
+    'Durations: 500ms, 2s, 1m, or plain milliseconds.',
+  ],
+  positionals: [],
+  options: {
+    host: {
+      type: 'string',
+      value: 'host',
+      env: 'TASKWIRE_HOST',
+      fallback: '127.0.0.1',
+      help: 'interface to bind (0.0.0.0 for every interface)',
+    },
+    ...SERVER_OPTIONS,
+    'heartbeat-interval': {
+      type: 'string',
+      value: 'duration',
+      env: 'TASKWIRE_HEARTBEAT_INTERVAL',
+      fallback: '1s',
+      help: 'how often workers send heartbeats',
+    },
+    'heartbeat-timeout': {
+      type: 'string',
+      value: 'duration',
+      env: 'TASKWIRE_HEARTBEAT_TIMEOUT',
+      fallback: '5s',
+      help: 'silence after which a worker counts as offline',
+    },
+    lease: {
+      type: 'string',
+      value: 'duration',
+      env: 'TASKWIRE_LEASE',
+      fallback: '10s',
+      help: 'lease length of a running attempt, renewed by heartbeats',
+    },
+  },
+  remote: false,
+  run,
+};

@@ -1,0 +1,35 @@
+import { TaskState } from '@taskwire/proto';
+import { UsageError } from './usage-error.js';
+
+const PREFIX = 'TASK_STATE_';
+
+/** Lower-case short name people type and read: "queued", "waiting_input". */
+export function taskStateName(state: TaskState): string {
+  const name = TaskState[state];
+  return name === undefined ? String(state) : name.replace(/^TASK_STATE_/, '').toLowerCase();
+}
+
+/** The states a user may filter by: every named state but UNSPECIFIED. */
+export const SETTABLE_STATES: readonly string[] = Object.values(TaskState)
+  .filter((value): value is TaskState => typeof value === 'number' && value !== TaskState.UNSPECIFIED)
+  .map(taskStateName);
+
+/** Accepts "queued", "QUEUED", "TASK_STATE_QUEUED", "waiting-input". */
+export function parseTaskState(text: string): TaskState {
+  const key = text
+    .trim()
+    .toUpperCase()
+    .replace(/-/g, '_')
+    .replace(new RegExp(`^${PREFIX}`), '');
+  const value = (TaskState as unknown as Record<string, unknown>)[key];
+  if (typeof value !== 'number' || value === TaskState.UNSPECIFIED) {
+    throw new UsageError(`--state: "${text}" is not a task state; one of ${SETTABLE_STATES.join(', ')}`);
+  }
+  return value as TaskState;
+}
+
+const TERMINAL = new Set<TaskState>([TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED]);
+
+export function isTerminal(state: TaskState): boolean {
+  return TERMINAL.has(state);
+}
