@@ -1,0 +1,105 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Client, createClient } from '@connectrpc/connect';
+import { createGrpcTransport } from '@connectrpc/connect-node';
+import { type RunningCoordinator, startCoordinator } from '@taskwire/coordinator';
+import { FleetService, TaskService, WorkerStatus } from '@taskwire/proto';
+import pg from 'pg';
+import { pino } from 'pino';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const workerdMain = join(here, '..', '..', 'workerd', 'dist', 'main.js');
+const handlersFile = join(here, 'handlers.js');
+
+export type StoreKind = 'pglite' | 'postgres';
+
+export interface BenchFleet {
+  coordinator: RunningCoordinator;
+  tasks: Client<typeof TaskService>;
+  fleet: Client<typeof FleetService>;
+  databaseUrl?: string;
+  databaseName?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The coordinator in this process (so its figures include no extra hop) on a fresh store, and
+ * `workers` workerd child processes with `slots` each, waited for until online.
+ */
+export async function startBenchFleet(store: StoreKind, workers: number, slots: number): Promise<BenchFleet> {
+  const dir = await mkdtemp(join(tmpdir(), 'taskwire-bench-'));
+  const adminUrl = process.env.TASKWIRE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  let databaseUrl: string | undefined;
+  let databaseName: string | undefined;
+  if (store === 'postgres') {
+    databaseName = `tw_bench_${process.pid}_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${databaseName}`);
+    await admin.end();
+    const url = new URL(adminUrl);
+    url.pathname = `/${databaseName}`;
+    databaseUrl = url.toString();
+  }
+  const coordinator = await startCoordinator({
+    port: 0,
+    databaseUrl,
+    dataDir: join(dir, 'data'),
+    logger: pino({ level: 'warn' }),
+  });
+  const transport = createGrpcTransport({ baseUrl: `http://${coordinator.address}` });
+  const tasks = createClient(TaskService, transport);
+  const fleet = createClient(FleetService, transport);
+  const children: ChildProcess[] = [];
+  for (let i = 0; i < workers; i++) {
+    children.push(
+      spawn(
+        process.execPath,
+        [
+          workerdMain,
+          '--coordinator',
+          coordinator.address,
+          '--slots',
+          String(slots),
+          '--state-dir',
+          join(dir, `w${i}`),
+          '--handlers',
+          handlersFile,
+          '--log-level',
+          'warn',
+        ],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      ),
+    );
+  }
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { workers: list } = await fleet.listWorkers({});
+    if (list.filter((w) => w.status === WorkerStatus.ONLINE).length >= workers) break;
+    if (Date.now() > deadline) throw new Error('workers did not come online within 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    coordinator,
+    tasks,
+    fleet,
+    databaseUrl,
+    databaseName,
+    async stop() {
+      for (const child of children) child.kill('SIGTERM');
+      await Promise.all(children.map((c) => (c.exitCode === null ? once(c, 'exit') : undefined)));
+      await coordinator.close();
+      if (databaseName) {
+        const admin = new pg.Client({ connectionString: adminUrl });
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+        await admin.end();
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { type StoreKind, startBenchFleet } from './bench-fleet.js';
+import { idle } from './scenarios/idle.js';
+import { latency } from './scenarios/latency.js';
+import { throughput } from './scenarios/throughput.js';
+
+const usage = `npm run bench -- [scenario...] [options]
+
+Scenarios (default: all):
+  latency      submit-to-start latency, one task at a time at --rate per second (1 worker)
+  throughput   drain rate of --count no-op tasks on --workers workerd x --slots
+  idle         transactions an idle coordinator sends PostgreSQL (needs --store postgres)
+
+Options:
+  --store pglite|postgres   default pglite (postgres: TASKWIRE_TEST_DATABASE_URL or the local server)
+  --count N                 tasks for throughput (default 10000) and latency (default 1000)
+  --rate N                  submissions per second for latency (default 200)
+  --workers N               workerd processes for throughput (default 3)
+  --slots N                 slots per workerd for throughput (default 16)
+  --seconds N               idle measurement length (default 10)`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    store: { type: 'string', default: 'pglite' },
+    count: { type: 'string' },
+    rate: { type: 'string', default: '200' },
+    workers: { type: 'string', default: '3' },
+    slots: { type: 'string', default: '16' },
+    seconds: { type: 'string', default: '10' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const store = values.store as StoreKind;
+if (store !== 'pglite' && store !== 'postgres') throw new Error('--store must be pglite or postgres');
+const scenarios = positionals.length ? positionals : ['latency', 'throughput', 'idle'];
+console.log(`taskwire bench on ${store}, node ${process.version}`);
+
+for (const scenario of scenarios) {
+  if (scenario === 'latency') {
+    const fleet = await startBenchFleet(store, 1, 4);
+    try {
+      await latency(fleet, Number(values.count ?? 1000), Number(values.rate));
+    } finally {
+      await fleet.stop();
+    }
+  } else if (scenario === 'throughput') {
+    const fleet = await startBenchFleet(store, Number(values.workers), Number(values.slots));
+    try {
+      await throughput(fleet, Number(values.count ?? 10_000));
+    } finally {
+      await fleet.stop();
+    }
+  } else if (scenario === 'idle') {
+    const fleet = await startBenchFleet(store, 2, 4);
+    try {
+      await idle(fleet, Number(values.seconds));
+    } finally {
+      await fleet.stop();
+    }
+  } else {
+    console.error(`unknown scenario ${scenario}\n\n${usage}`);
+    process.exit(1);
+  }
+}
