@@ -119,10 +119,19 @@ export function reject(task: TaskRow, reason: string): Transition {
 /** The handler returned. A cancel asked for meanwhile wins: the user was told it is cancelled. */
 export function succeed(task: TaskRow, output: { data: Uint8Array; type: string }, now: Date): Transition {
   if (task.cancel_requested) return cancelled(task, now, task.cancel_reason ?? 'cancelled');
+  const progress = {
+    step: '',
+    message: '',
+    ...task.progress,
+    percent: 100,
+    etaMs: 0,
+    etaDerived: false,
+    at: now.toISOString(),
+  };
   return end(
     task,
     now,
-    { state: 'succeeded', result: output.data, result_type: output.type },
+    { state: 'succeeded', result: output.data, result_type: output.type, progress },
     'succeeded',
     null,
   );
