@@ -91,13 +91,12 @@ const leaveFlight = {
 } satisfies Partial<TaskRow>;
 
 function end(task: TaskRow, now: Date, patch: Partial<TaskRow>, type: EventType, message: string | null) {
-  const t = transition(
+  return transition(
     task,
     { ...leaveFlight, ...patch, finished_at: now, schedule_deadline: null },
     type,
     message,
   );
-  return t;
 }
 
 /** The worker started the handler. */
@@ -107,13 +106,7 @@ export function accept(task: TaskRow, now: Date): Transition {
 
 /** The worker could not run the assignment: back to the queue without using up an attempt. */
 export function reject(task: TaskRow, reason: string): Transition {
-  const t = transition(
-    task,
-    { ...leaveFlight, state: 'queued', attempt: task.attempt - 1 },
-    'rejected',
-    reason,
-  );
-  return t;
+  return transition(task, { ...leaveFlight, state: 'queued', attempt: task.attempt - 1 }, 'rejected', reason);
 }
 
 /** The handler returned. A cancel asked for meanwhile wins: the user was told it is cancelled. */
