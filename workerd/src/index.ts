@@ -1,1 +1,17 @@
-export {};
+// The public API of @taskwire/workerd: the handler SDK and a way to run a worker in-process.
+// Nothing of the worker stream is exported; handlers see only TaskContext.
+export { builtinHandlers } from './handlers/builtin-handlers.js';
+export {
+  defineHandlers,
+  type Handler,
+  type HandlerMap,
+  type InputRequestOptions,
+  type TaskContext,
+  type TaskInfo,
+  type TaskLog,
+} from './sdk/handler.js';
+export { NonRetryableError } from './sdk/non-retryable-error.js';
+export { sleep } from './sdk/sleep.js';
+export { WORKERD_VERSION } from './version.js';
+export { type RunningWorker, startWorker, type WorkerOptions, type WorkerStatus } from './worker.js';
+export type { WorkerEventMap, WorkerEvents } from './worker-events.js';

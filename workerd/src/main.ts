@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+import { helpText } from './config/help-text.js';
+import { type DaemonConfig, parseCommandLine, UsageError } from './config/worker-flags.js';
+import { createLogger } from './logger.js';
+import { WORKERD_VERSION } from './version.js';
+import { startWorker } from './worker.js';
+
+async function main(): Promise<void> {
+  let config: DaemonConfig;
+  try {
+    const parsed = parseCommandLine(process.argv.slice(2), process.env, process.cwd());
+    if (parsed.action === 'help') {
+      process.stdout.write(helpText());
+      return;
+    }
+    if (parsed.action === 'version') {
+      process.stdout.write(`${WORKERD_VERSION}\n`);
+      return;
+    }
+    config = parsed.config;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`workerd: ${error.message}\nRun workerd --help for the options.\n`);
+    process.exitCode = 2;
+    return;
+  }
+
+  const logger = createLogger(config.logLevel);
+  const worker = await startWorker({
+    coordinators: config.coordinators,
+    slots: config.slots,
+    labels: config.labels,
+    name: config.name,
+    stateDir: config.stateDir,
+    handlerModules: config.handlerModules,
+    builtins: config.builtins,
+    drainGraceMs: config.drainGraceMs,
+    token: config.token,
+    logger,
+  }).catch((error: unknown) => {
+    logger.fatal({ err: error }, 'workerd could not start');
+    process.exit(1);
+  });
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting at once');
+      process.exit(1);
+    }
+    worker.shutdown({ reason: signal }).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.fatal({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`workerd: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});

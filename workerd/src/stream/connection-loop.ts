@@ -1,0 +1,96 @@
+import { create } from '@bufbuild/protobuf';
+import { durationFromMs } from '@bufbuild/protobuf/wkt';
+import { WorkerMessageSchema } from '@taskwire/proto';
+import { sleep } from '../sdk/sleep.js';
+import type { WorkerEvents } from '../worker-events.js';
+import { CoordinatorSession, type SessionDeps } from './coordinator-session.js';
+import { reconnectDelay } from './reconnect-backoff.js';
+
+export interface ConnectionLoopOptions extends Omit<SessionDeps, 'onWelcome'> {
+  /** Coordinator addresses (host:port), tried in turn. */
+  addresses: string[];
+  events: WorkerEvents;
+  backoff: { initialMs: number; maxMs: number };
+}
+
+/**
+ * Keeps one stream to some coordinator open for as long as the worker lives: on a lost stream it
+ * reconnects with capped, jittered backoff, moving on to the next address each time (failover);
+ * on GoAway at once. Running handlers are not touched by any of this.
+ */
+export class ConnectionLoop {
+  readonly #options: ConnectionLoopOptions;
+  readonly #stopSignal = new AbortController();
+  #session: CoordinatorSession | undefined;
+  #done: Promise<void> = Promise.resolve();
+
+  constructor(options: ConnectionLoopOptions) {
+    this.#options = options;
+  }
+
+  /** The coordinator address of the welcomed session, if any. */
+  get connectedTo(): string | undefined {
+    return this.#session?.welcomed ? this.#session.address : undefined;
+  }
+
+  start(): void {
+    this.#done = this.#run();
+  }
+
+  /** Tells the current coordinator that the worker drains (the next hello says so too). */
+  sendDraining(reason: string, graceMs: number): void {
+    this.#session?.send(
+      create(WorkerMessageSchema, {
+        body: { case: 'draining', value: { reason, grace: durationFromMs(graceMs) } },
+      }),
+    );
+  }
+
+  /** Stops reconnecting and closes the stream: gracefully (flush, half-close) or at once. */
+  async stop(graceful: boolean): Promise<void> {
+    this.#stopSignal.abort();
+    const session = this.#session;
+    if (session && graceful) await session.closeGracefully(2000);
+    session?.cancel('the worker stops');
+    await this.#done;
+  }
+
+  async #run(): Promise<void> {
+    const { addresses, backoff, logger } = this.#options;
+    let failures = 0;
+    for (let turn = 0; !this.#stopSignal.signal.aborted; turn++) {
+      const address = addresses[turn % addresses.length] as string;
+      const session = new CoordinatorSession(address, {
+        ...this.#options,
+        onWelcome: (welcome) => this.#onWelcome(session, welcome.coordinatorId),
+      });
+      this.#session = session;
+      const end = await session.ended;
+      this.#session = undefined;
+      if (end.welcomed) {
+        failures = 0;
+        logger.info(
+          { event: 'worker.disconnected', coordinator: address, reason: end.reason, detail: end.detail },
+          'disconnected from the coordinator',
+        );
+        this.#options.events.emit('disconnected', { address, reason: end.detail });
+      } else if (!this.#stopSignal.signal.aborted) {
+        logger.warn({ coordinator: address, detail: end.detail }, 'could not connect to the coordinator');
+      }
+      if (this.#stopSignal.signal.aborted || end.reason === 'goaway') continue;
+      const delay = reconnectDelay(failures++, backoff.initialMs, backoff.maxMs);
+      await sleep(delay, this.#stopSignal.signal).catch(() => {});
+    }
+  }
+
+  #onWelcome(session: CoordinatorSession, coordinatorId: string): void {
+    const { logger, identity, batcher, events } = this.#options;
+    const dropped = batcher.takeDroppedCount();
+    if (dropped > 0) logger.warn({ dropped }, 'task updates were dropped while disconnected (buffer full)');
+    logger.info(
+      { event: 'worker.connected', coordinator: session.address, coordinator_id: coordinatorId },
+      'connected to the coordinator',
+    );
+    events.emit('connected', { address: session.address, coordinatorId, workerId: identity.workerId });
+  }
+}

@@ -1,0 +1,222 @@
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { builtinHandlers } from './handlers/builtin-handlers.js';
+import { loadHandlerModules } from './handlers/load-handler-modules.js';
+import { ResourceSampler } from './host/resource-sampler.js';
+import { loadWorkerId } from './host/worker-id.js';
+import { createLogger } from './logger.js';
+import { TaskRunner } from './runner/task-runner.js';
+import type { HandlerMap } from './sdk/handler.js';
+import { ConnectionLoop } from './stream/connection-loop.js';
+import { UpdateBatcher } from './stream/update-batcher.js';
+import { within } from './util/within.js';
+import type { WorkerEventMap, WorkerEvents } from './worker-events.js';
+
+export interface WorkerOptions {
+  /** Coordinator addresses (host:port), tried in turn; a string may list several, comma-separated. */
+  coordinators?: string | readonly string[];
+  /** Tasks run at once. Default 4. */
+  slots?: number;
+  /** Labels the worker carries. */
+  labels?: readonly string[];
+  /** Name for people. Default: the host name. */
+  name?: string;
+  /** Where the persistent worker id is kept. Default $TASKWIRE_STATE_DIR or .taskwire/workerd. */
+  stateDir?: string;
+  /** Use this id instead of the one in the state directory. */
+  workerId?: string;
+  /** Handlers by kind (win over modules and built-ins). */
+  handlers?: HandlerMap;
+  /** ESM handler modules to import (see loadHandlerModules). */
+  handlerModules?: readonly string[];
+  /** Offer the built-in demo kinds. Default true. */
+  builtins?: boolean;
+  /** How long running tasks may finish at shutdown before they are aborted. Default 30 s. */
+  drainGraceMs?: number;
+  /** API token with the worker role. */
+  token?: string;
+  /** Default: pino JSON on stdout at `logLevel` (default info). */
+  logger?: Logger;
+  logLevel?: string;
+  /** Reconnect backoff: first ceiling and cap. Default 100 ms and 5 s. */
+  reconnect?: { initialMs?: number; maxMs?: number };
+  /** Give up on a connection that is not welcomed within this. Default 10 s. */
+  welcomeTimeoutMs?: number;
+  /** At shutdown, how long to wait for the coordinator to acknowledge outcomes. Default 5 s. */
+  ackTimeoutMs?: number;
+}
+
+/** A snapshot of the worker's state (health checks, tests). */
+export interface WorkerStatus {
+  /** Welcomed by a coordinator right now. */
+  connected: boolean;
+  coordinator: string | undefined;
+  slots: number;
+  freeSlots: number;
+  /** Handlers running (including ones aborted but not yet returned). */
+  running: number;
+  /** Outcomes waiting for the coordinator's ack. */
+  unacked: number;
+  draining: boolean;
+}
+
+export interface RunningWorker {
+  readonly workerId: string;
+  readonly kinds: readonly string[];
+  readonly events: WorkerEvents;
+  status(): WorkerStatus;
+  /**
+   * Drains and stops: no new work, running tasks get `graceMs` (default drainGraceMs), then are
+   * aborted and reported as WORKER_SHUTDOWN (retried elsewhere); outcomes are acknowledged
+   * (bounded wait); then the stream closes.
+   */
+  shutdown(options?: { reason?: string; graceMs?: number }): Promise<void>;
+  /** Stops at once: handlers aborted, stream cancelled, nothing waited for. */
+  close(): Promise<void>;
+}
+
+/** After the abort at the end of the drain grace, handlers get this long to return. */
+const ABORT_WAIT_MS = 5000;
+
+/** Starts a worker: loads its id and handlers, then connects (and keeps reconnecting) in the background. */
+export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
+  const stateDir = resolve(options.stateDir ?? (process.env['TASKWIRE_STATE_DIR'] || '.taskwire/workerd'));
+  const workerId = options.workerId ?? (await loadWorkerId(stateDir));
+  const handlers: HandlerMap = {
+    ...(options.builtins === false ? {} : builtinHandlers),
+    ...(await loadHandlerModules(options.handlerModules ?? [])),
+    ...options.handlers,
+  };
+  const logger = (options.logger ?? createLogger(options.logLevel)).child({ worker_id: workerId });
+  return new Worker(workerId, handlers, logger, options);
+}
+
+class Worker implements RunningWorker {
+  readonly events: WorkerEvents = new EventEmitter<WorkerEventMap>();
+  readonly #log: Logger;
+  readonly #runner: TaskRunner;
+  readonly #loop: ConnectionLoop;
+  readonly #resources = new ResourceSampler();
+  readonly #drainGraceMs: number;
+  readonly #ackTimeoutMs: number;
+  #shuttingDown: Promise<void> | undefined;
+  #stopped: Promise<void> | undefined;
+
+  constructor(
+    readonly workerId: string,
+    handlers: HandlerMap,
+    logger: Logger,
+    options: WorkerOptions,
+  ) {
+    this.#log = logger;
+    this.#drainGraceMs = options.drainGraceMs ?? 30_000;
+    this.#ackTimeoutMs = options.ackTimeoutMs ?? 5000;
+    const addresses = splitAddresses(options.coordinators ?? '127.0.0.1:7380');
+    const slots = options.slots ?? 4;
+    if (!Number.isInteger(slots) || slots < 1)
+      throw new RangeError(`slots must be a whole number >= 1, not ${slots}`);
+    const batcher = new UpdateBatcher();
+    this.#runner = new TaskRunner({ handlers, slots, sink: batcher, logger });
+    this.#loop = new ConnectionLoop({
+      addresses,
+      token: options.token,
+      identity: { workerId, name: options.name || hostname(), labels: [...(options.labels ?? [])] },
+      runner: this.#runner,
+      batcher,
+      resources: this.#resources,
+      logger,
+      events: this.events,
+      welcomeTimeoutMs: options.welcomeTimeoutMs ?? 10_000,
+      backoff: { initialMs: options.reconnect?.initialMs ?? 100, maxMs: options.reconnect?.maxMs ?? 5000 },
+    });
+    logger.info(
+      { event: 'worker.starting', coordinators: addresses, kinds: this.kinds, slots },
+      'workerd starting',
+    );
+    this.#loop.start();
+  }
+
+  get kinds(): readonly string[] {
+    return this.#runner.kinds;
+  }
+
+  status(): WorkerStatus {
+    const coordinator = this.#loop.connectedTo;
+    return {
+      connected: coordinator !== undefined,
+      coordinator,
+      slots: this.#runner.slots,
+      freeSlots: this.#runner.freeSlots,
+      running: this.#runner.activeCount,
+      unacked: this.#runner.outbox.size,
+      draining: this.#runner.draining,
+    };
+  }
+
+  shutdown(options: { reason?: string; graceMs?: number } = {}): Promise<void> {
+    this.#shuttingDown ??= this.#drainAndStop(
+      options.reason ?? 'shutdown',
+      options.graceMs ?? this.#drainGraceMs,
+    );
+    return this.#shuttingDown;
+  }
+
+  close(): Promise<void> {
+    this.#runner.startShutdown('closed');
+    this.#runner.abortAll({ kind: 'shutdown', reason: 'closed' });
+    return this.#stop(false);
+  }
+
+  async #drainAndStop(reason: string, graceMs: number): Promise<void> {
+    const runner = this.#runner;
+    runner.startShutdown(reason);
+    this.#loop.sendDraining(reason, graceMs);
+    this.#log.info(
+      { event: 'worker.draining', reason, grace_ms: graceMs, running: runner.activeCount },
+      'draining: no new work',
+    );
+    this.events.emit('draining', { reason, graceMs });
+    if (!(await within(runner.whenIdle(), graceMs))) {
+      this.#log.warn(
+        { running: runner.activeCount },
+        'drain grace is over: aborting the tasks still running',
+      );
+      runner.abortAll({ kind: 'shutdown', reason });
+      if (!(await within(runner.whenIdle(), ABORT_WAIT_MS))) {
+        const abandoned = runner.abandonRunning(reason);
+        this.#log.warn({ abandoned }, 'handlers ignored their abort; reported as WORKER_SHUTDOWN');
+      }
+    }
+    if (!(await within(runner.outbox.whenEmpty(), this.#ackTimeoutMs))) {
+      this.#log.warn(
+        { unacked: runner.outbox.size },
+        'stopping with outcomes the coordinator has not acknowledged',
+      );
+    }
+    await this.#stop(true);
+  }
+
+  #stop(graceful: boolean): Promise<void> {
+    this.#stopped ??= (async () => {
+      await this.#loop.stop(graceful);
+      this.#resources.close();
+      this.#log.info(
+        { event: 'worker.stopped', running: this.#runner.activeCount, unacked: this.#runner.outbox.size },
+        'workerd stopped',
+      );
+      this.events.emit('stopped');
+    })();
+    return this.#stopped;
+  }
+}
+
+function splitAddresses(coordinators: string | readonly string[]): string[] {
+  const list = (typeof coordinators === 'string' ? [coordinators] : [...coordinators])
+    .flatMap((entry) => entry.split(','))
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  if (list.length === 0) throw new RangeError('give at least one coordinator address (host:port)');
+  return list;
+}
