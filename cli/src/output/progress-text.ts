@@ -31,16 +31,23 @@ export function bar(percent: number): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
 }
 
+// Room the step and message should keep before the bar is given up on a narrow terminal.
+const MIN_DETAIL = 10;
+
 /**
  * The TTY watch line, cut to `columns - 1` characters: a line that wraps cannot be redrawn in
- * place with a carriage return.
+ * place with a carriage return. On a narrow terminal the bar goes first, then the detail.
  */
 export function progressBarLine(task: Task, columns: number): string {
-  const head = `${taskStateName(task.state).padEnd(13)} ${bar(task.progress?.percent ?? 0)} ${percentText(task).padStart(4)}`;
+  const state = taskStateName(task.state);
+  const percent = percentText(task);
   const step = task.progress?.step ? ` ${task.progress.step}` : '';
   const message = task.progress?.message ? ` · ${task.progress.message}` : '';
   const eta = etaText(task);
   const tail = eta ? `  ${eta}` : '';
-  const room = Math.max(0, columns - 1 - head.length - tail.length);
-  return `${head}${truncate(`${step}${message}`, room)}${tail}`;
+  const width = columns - 1;
+  const withBar = `${state.padEnd(13)} ${bar(task.progress?.percent ?? 0)} ${percent.padStart(4)}`;
+  const head = withBar.length + MIN_DETAIL + tail.length <= width ? withBar : `${state} ${percent}`;
+  const room = Math.max(0, width - head.length - tail.length);
+  return truncate(`${head}${truncate(`${step}${message}`, room)}${tail}`, width);
 }

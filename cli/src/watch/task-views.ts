@@ -63,6 +63,7 @@ export class BarTaskView implements TaskView {
     if (input !== undefined && input !== this.lastInput) {
       this.out.write(this.drawn ? REDRAW : '');
       for (const hint of inputHintLines(task)) this.out.write(`${hint}\n`);
+      this.drawn = false;
     }
     this.lastInput = input;
     this.out.write(`${this.drawn ? REDRAW : ''}${progressBarLine(task, this.out.columns ?? 80)}`);
