@@ -17,7 +17,6 @@ export interface PendingInput {
 /** The worker's state for one attempt whose handler has not settled yet. */
 export class RunningAttempt {
   readonly key: string;
-  readonly controller = new AbortController();
   stopCause: StopCause | undefined;
   /** The coordinator no longer accepts reports about this attempt: nothing more is sent. */
   forgotten = false;
@@ -26,6 +25,9 @@ export class RunningAttempt {
   lastProgress: ProgressReport | undefined;
   readonly pendingInputs: PendingInput[] = [];
   deadlineTimer: NodeJS.Timeout | undefined;
+  // Made on first use: most handlers never look at their signal, and one per task shows in profiles.
+  #controller: AbortController | undefined;
+  #abortReason: Error | undefined;
 
   constructor(
     readonly taskId: string,
@@ -40,12 +42,21 @@ export class RunningAttempt {
     return !this.settled && !this.forgotten;
   }
 
+  /** Fires when the attempt is stopped (see StopCause). */
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#abortReason) this.#controller.abort(this.#abortReason);
+    }
+    return this.#controller.signal;
+  }
+
   stop(cause: StopCause): void {
     if (this.stopCause) return;
     this.stopCause = cause;
-    const reason = new Error(describeStop(cause));
-    reason.name = 'AbortError';
-    this.controller.abort(reason);
+    this.#abortReason = new Error(describeStop(cause));
+    this.#abortReason.name = 'AbortError';
+    this.#controller?.abort(this.#abortReason);
   }
 }
 

@@ -73,7 +73,9 @@ export function createTaskContext<P>(
       labels: assignment.labels,
       deadline: assignment.deadline ? timestampDate(assignment.deadline) : undefined,
     },
-    signal: run.controller.signal,
+    get signal() {
+      return run.signal;
+    },
     log,
     lastCheckpoint: decodeCheckpoint(assignment.checkpoint),
 
@@ -100,7 +102,7 @@ export function createTaskContext<P>(
     },
 
     requestInput(prompt: string, opts: InputRequestOptions = {}) {
-      const signal = run.controller.signal;
+      const signal = run.signal;
       if (signal.aborted) return Promise.reject(signal.reason);
       const ask = update({
         case: 'inputRequest',

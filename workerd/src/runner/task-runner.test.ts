@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import {
   CancelCause,
   jsonPayload,
@@ -335,4 +336,37 @@ test('shutdown aborts handlers as WORKER_SHUTDOWN and abandons the ones that ign
   await runner.whenIdle();
   assert.equal(runner.freeSlots, 3);
   assert.deepEqual(sink.kindsFor('rude'), ['accepted', 'failure']);
+});
+
+test('a signal first looked at after the stop is already aborted', async () => {
+  const gate = deferred();
+  let sawAborted: boolean | undefined;
+  const { runner, sink } = setup(1, {
+    late: async (ctx) => {
+      await gate.promise;
+      sawAborted = ctx.signal.aborted;
+      ctx.signal.throwIfAborted();
+    },
+  });
+  runner.handleCommand(assign('t', 'late'));
+  runner.handleCommand(command('t', 1, { case: 'cancel', value: { reason: 'stop' } }));
+  gate.resolve();
+  await waitFor('cancelled', () => sink.find('t', 'cancelled'));
+  assert.equal(sawAborted, true);
+});
+
+test('an attempt past its deadline is stopped by the worker too', async () => {
+  const { runner, sink, contexts } = setup();
+  runner.handleCommand(
+    command('late', 1, {
+      case: 'assign',
+      value: { kind: 'hold', payload: jsonPayload({}), deadline: timestampFromMs(Date.now() - 60_000) },
+    }),
+  );
+  await waitFor('the deadline failure', () => sink.find('late', 'failure'));
+  assert.equal(contexts.get('late')?.task.deadline instanceof Date, true);
+  assert.deepEqual(
+    [sink.find('late', 'failure')?.error?.type, sink.find('late', 'failure')?.error?.retryable],
+    ['DEADLINE_EXCEEDED', true],
+  );
 });

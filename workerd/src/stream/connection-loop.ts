@@ -22,6 +22,7 @@ export class ConnectionLoop {
   readonly #options: ConnectionLoopOptions;
   readonly #stopSignal = new AbortController();
   #session: CoordinatorSession | undefined;
+  #draining: { reason: string; graceMs: number } | undefined;
   #done: Promise<void> = Promise.resolve();
 
   constructor(options: ConnectionLoopOptions) {
@@ -37,9 +38,16 @@ export class ConnectionLoop {
     this.#done = this.#run();
   }
 
-  /** Tells the current coordinator that the worker drains (the next hello says so too). */
+  /** Tells the coordinator that the worker drains, now and after any reconnect (hello says so too). */
   sendDraining(reason: string, graceMs: number): void {
-    this.#session?.send(
+    this.#draining = { reason, graceMs };
+    if (this.#session?.welcomed) this.#sendDraining(this.#session);
+  }
+
+  #sendDraining(session: CoordinatorSession): void {
+    if (!this.#draining) return;
+    const { reason, graceMs } = this.#draining;
+    session.send(
       create(WorkerMessageSchema, {
         body: { case: 'draining', value: { reason, grace: durationFromMs(graceMs) } },
       }),
@@ -50,7 +58,7 @@ export class ConnectionLoop {
   async stop(graceful: boolean): Promise<void> {
     this.#stopSignal.abort();
     const session = this.#session;
-    if (session && graceful) await session.closeGracefully(2000);
+    if (session?.welcomed && graceful) await session.closeGracefully(2000);
     session?.cancel('the worker stops');
     await this.#done;
   }
@@ -91,6 +99,7 @@ export class ConnectionLoop {
       { event: 'worker.connected', coordinator: session.address, coordinator_id: coordinatorId },
       'connected to the coordinator',
     );
+    this.#sendDraining(session);
     events.emit('connected', { address: session.address, coordinatorId, workerId: identity.workerId });
   }
 }
