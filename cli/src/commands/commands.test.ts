@@ -279,3 +279,93 @@ test('workers prints slots used/total and kinds', async () => {
   );
   assert.match(stdout.split('\n')[1] ?? '', /^w-1 +laptop +online +1\/4 +demo,demo\.input +- +-$/);
 });
+
+test('explain leaves out worker figures for a task that is not queued', async () => {
+  const { stdout } = await cli(['explain', TASK_ID], {
+    getTask: () => ({
+      task: fakeTask(TaskState.WAITING_INPUT),
+      explanation: create(WaitExplanationSchema, {
+        reason: WaitReason.WAITING_INPUT,
+        message: 'waits for input',
+      }),
+    }),
+  });
+  assert.doesNotMatch(stdout, /capable workers/);
+});
+
+test('get prints the fields that are set, and the result', async () => {
+  const { code, stdout } = await cli(['get', TASK_ID], {
+    getTask: () => ({ task: succeeded({ ok: true }) }),
+  });
+  assert.equal(code, ExitCode.Ok);
+  assert.match(stdout, new RegExp(`^id +${TASK_ID}$`, 'm'));
+  assert.match(stdout, /^state +succeeded$/m);
+  assert.doesNotMatch(stdout, /^worker/m);
+  assert.match(stdout, /result:\n\{\n {2}"ok": true\n\}/);
+});
+
+test('unreachable coordinator: exit 3 and a hint to start taskwire dev', async () => {
+  const { code, stderr } = await cli(['list'], {
+    listTasks() {
+      throw new ConnectError('connect ECONNREFUSED 127.0.0.1:7380', Code.Unavailable);
+    },
+  });
+  assert.equal(code, ExitCode.Unreachable);
+  assert.match(stderr, /^error: unavailable: connect ECONNREFUSED/);
+  assert.match(stderr, /taskwire dev/);
+});
+
+test('usage errors exit 1 and point at the command help', async () => {
+  const { code, stderr } = await cli(['submit', 'demo', '{oops'], {});
+  assert.equal(code, ExitCode.Usage);
+  assert.match(stderr, /JSON_PAYLOAD is not valid JSON/);
+  assert.match(stderr, /see: taskwire submit --help/);
+  assert.equal((await cli(['nosuch'], {})).code, ExitCode.Usage);
+  assert.equal((await cli([], {})).code, ExitCode.Usage);
+});
+
+test('--help and CMD --help print to stdout and exit 0', async () => {
+  const overview = await cli(['--help'], {});
+  assert.equal(overview.code, ExitCode.Ok);
+  assert.match(overview.stdout, /Exit codes:/);
+  const submit = await cli(['submit', '--help'], {});
+  assert.equal(submit.code, ExitCode.Ok);
+  assert.match(submit.stdout, /^Usage: taskwire submit KIND \[JSON_PAYLOAD\]/);
+});
+
+test('logs prints each line, marks cut lines and attempts; --json prints LogEntry objects', async () => {
+  const entries = [
+    { seq: 1n, attempt: 1, text: 'one' },
+    { seq: 2n, attempt: 1, text: 'long', truncated: true },
+    { seq: 1n, attempt: 2, text: 'again' },
+  ];
+  const impl: TaskImpl = {
+    async *tailTaskLogs() {
+      yield { entries: entries.slice(0, 2), lastId: 2n };
+      yield { entries: entries.slice(2), lastId: 3n };
+    },
+  };
+  const plain = await cli(['logs', TASK_ID], impl);
+  assert.equal(plain.stdout, 'one\nlong [truncated]\n--- attempt 2 ---\nagain\n');
+  const json = await cli(['logs', TASK_ID, '--json'], impl);
+  assert.deepEqual(
+    json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).text),
+    ['one', 'long', 'again'],
+  );
+});
+
+test('events fetches every page', async () => {
+  const { stdout } = await cli(['events', TASK_ID, '--json'], {
+    listTaskEvents(request) {
+      if (request.pageToken === '') return { events: [{ id: 1n, type: 'submitted' }], nextPageToken: 'p2' };
+      return { events: [{ id: 2n, type: 'assigned' }] };
+    },
+  });
+  assert.deepEqual(
+    JSON.parse(stdout).events.map((event: { type: string }) => event.type),
+    ['submitted', 'assigned'],
+  );
+});

@@ -1,5 +1,5 @@
 import { timestampDate } from '@bufbuild/protobuf/wkt';
-import { type GetTaskResponse, GetTaskResponseSchema, WaitReason } from '@taskwire/proto';
+import { type GetTaskResponse, GetTaskResponseSchema, TaskState, WaitReason } from '@taskwire/proto';
 import type { CommandContext, CommandSpec } from '../args/command-spec.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeJsonLine } from '../output/json-line.js';
@@ -18,9 +18,12 @@ export function explanationLines(response: GetTaskResponse, now: Date): string[]
   const rows: [string, string | undefined][] = [
     ['state', task ? taskStateName(task.state) : undefined],
     ['reason', explanation ? waitReasonName(explanation.reason) : undefined],
+    // The worker figures only answer "why not dispatched?", a question for queued tasks alone.
     [
       'capable workers',
-      explanation ? `${explanation.capableWorkers} (${explanation.capableFreeSlots} free slots)` : undefined,
+      explanation && task?.state === TaskState.QUEUED
+        ? `${explanation.capableWorkers} (${explanation.capableFreeSlots} free slots)`
+        : undefined,
     ],
     ['not before', formatWhen(explanation?.notBefore && timestampDate(explanation.notBefore), now)],
   ];

@@ -64,7 +64,9 @@ async function run({ args, io, clients }: CommandContext): Promise<number> {
   }
   if (!response.task) throw new Error('bug: GetTask answered without a task');
   const explanation = response.explanation;
-  const waits = explanation && explanation.message !== '' && isWaiting(explanation.reason);
+  // A task waiting for input gets the input hint instead, which also says how to answer.
+  const waits =
+    explanation?.message && isWaiting(explanation.reason) && explanation.reason !== WaitReason.WAITING_INPUT;
   const lines = taskDetailLines(response.task, waits ? explanation.message : undefined, new Date());
   io.stdout.write(lines.map((line) => `${line}\n`).join(''));
   return ExitCode.Ok;

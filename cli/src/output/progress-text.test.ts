@@ -31,6 +31,8 @@ test('etaText marks a derived ETA', () => {
   assert.equal(etaText(task), 'ETA 12s');
   task.progress.etaDerived = true;
   assert.equal(etaText(task), 'ETA ~12s');
+  task.state = TaskState.SUCCEEDED;
+  assert.equal(etaText(task), '');
 });
 
 test('progressBarLine keeps the ETA and fits the terminal width', () => {

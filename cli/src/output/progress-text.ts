@@ -1,5 +1,5 @@
 import { durationMs } from '@bufbuild/protobuf/wkt';
-import type { Task } from '@taskwire/proto';
+import { type Task, TaskState } from '@taskwire/proto';
 import { taskStateName } from '../task-state.js';
 import { truncate } from './table.js';
 import { formatDuration } from './time-text.js';
@@ -13,7 +13,8 @@ export function percentText(task: Task): string {
 /** "ETA 12s", "ETA ~12s" when the coordinator derived it, or "" when there is none. */
 export function etaText(task: Task): string {
   const eta = task.progress?.eta;
-  if (!eta) return '';
+  // An ETA left over from the last progress report means nothing once the task waits or ended.
+  if (!eta || task.state !== TaskState.RUNNING) return '';
   return `ETA ${task.progress?.etaDerived ? '~' : ''}${formatDuration(durationMs(eta))}`;
 }
 

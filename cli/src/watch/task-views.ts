@@ -66,7 +66,8 @@ export class BarTaskView implements TaskView {
       this.drawn = false;
     }
     this.lastInput = input;
-    this.out.write(`${this.drawn ? REDRAW : ''}${progressBarLine(task, this.out.columns ?? 80)}`);
+    // A pseudo-terminal without a size (e.g. under `script`) reports 0 columns.
+    this.out.write(`${this.drawn ? REDRAW : ''}${progressBarLine(task, this.out.columns || 80)}`);
     this.drawn = true;
   }
 
