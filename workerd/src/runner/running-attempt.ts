@@ -1,4 +1,4 @@
-import type { ProgressReport, TaskUpdate } from '@taskwire/proto';
+import { CancelCause, type ProgressReport, type TaskUpdate } from '@taskwire/proto';
 import { attemptKey } from './attempt-key.js';
 
 /** Why a handler's signal fired; the first cause wins and decides what is reported. */
@@ -70,5 +70,19 @@ function describeStop(cause: StopCause): string {
       return `the worker shuts down (${cause.reason})`;
     case 'lost':
       return `the attempt was lost: ${cause.reason}`;
+  }
+}
+
+/** The reason reported for a cancel that gave none. */
+export function cancelCauseText(cause: CancelCause): string {
+  switch (cause) {
+    case CancelCause.USER:
+      return 'cancelled by a user';
+    case CancelCause.TIMEOUT:
+      return 'the attempt timed out';
+    case CancelCause.INPUT_TIMEOUT:
+      return 'no input arrived in time';
+    default:
+      return 'cancelled';
   }
 }

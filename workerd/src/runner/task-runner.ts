@@ -3,7 +3,6 @@ import { timestampMs } from '@bufbuild/protobuf/wkt';
 import {
   type Assignment,
   type Cancel,
-  CancelCause,
   type Limits,
   ProgressReportSchema,
   parseJsonPayload,
@@ -16,10 +15,11 @@ import type { Logger } from 'pino';
 import type { Handler, HandlerMap } from '../sdk/handler.js';
 import { NonRetryableError } from '../sdk/non-retryable-error.js';
 import { attemptKey } from './attempt-key.js';
+import { attemptOutcome, type Settled, shutdownFailure } from './attempt-outcome.js';
 import { Outbox } from './outbox.js';
-import { cancelledOutcome, describeError, failureOutcome, resultOutcome } from './outcome.js';
+import { cancelledOutcome, failureOutcome } from './outcome.js';
 import { DEFAULT_LIMITS, limitsFromWelcome, type RunnerLimits } from './runner-limits.js';
-import { RunningAttempt, type StopCause } from './running-attempt.js';
+import { cancelCauseText, RunningAttempt, type StopCause } from './running-attempt.js';
 import { createTaskContext } from './task-context.js';
 import type { UpdateSink } from './update-sink.js';
 
@@ -35,8 +35,6 @@ export interface TaskRunnerOptions {
   sink: UpdateSink;
   logger: Logger;
 }
-
-type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
  * Runs handlers for the coordinator's task commands and turns what they do into TaskUpdates.
@@ -218,8 +216,9 @@ export class TaskRunner {
       return;
     }
     const older = this.#byTask.get(taskId);
-    if (older && older.attempt < attempt)
+    if (older && older.attempt < attempt) {
       this.forget(taskId, older.attempt, `attempt ${attempt} was assigned`);
+    }
     this.#start(new RunningAttempt(taskId, attempt, assignment.kind), assignment, handler);
   }
 
@@ -268,7 +267,7 @@ export class TaskRunner {
     run.pendingInputs.length = 0;
     this.#active.delete(run.key);
     if (this.#byTask.get(run.taskId) === run) this.#byTask.delete(run.taskId);
-    if (reported) this.#report(this.#outcome(run, settled));
+    if (reported) this.#report(attemptOutcome(run, settled, this.#limits.maxResultBytes));
     this.#log.debug(
       { task_id: run.taskId, attempt: run.attempt, ok: settled.ok, stop: run.stopCause?.kind },
       'task settled',
@@ -277,27 +276,6 @@ export class TaskRunner {
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];
       for (const wake of waiters) wake();
-    }
-  }
-
-  #outcome(run: RunningAttempt, settled: Settled): TaskUpdate {
-    const { taskId, attempt } = run;
-    const cause = run.stopCause;
-    switch (cause?.kind) {
-      case 'cancel':
-        return cancelledOutcome(taskId, attempt, cause.reason);
-      case 'shutdown':
-        return failureOutcome(taskId, attempt, shutdownFailure(cause.reason));
-      case 'deadline':
-        return failureOutcome(taskId, attempt, {
-          type: 'DEADLINE_EXCEEDED',
-          message: 'the attempt passed its deadline',
-          retryable: true,
-        });
-      default:
-        return settled.ok
-          ? resultOutcome(taskId, attempt, settled.value, this.#limits.maxResultBytes)
-          : failureOutcome(taskId, attempt, describeError(settled.error));
     }
   }
 
@@ -312,7 +290,7 @@ export class TaskRunner {
   }
 
   #cancel(taskId: string, attempt: number, cancel: Cancel): void {
-    const reason = cancel.reason || describeCancelCause(cancel.cause);
+    const reason = cancel.reason || cancelCauseText(cancel.cause);
     const run = this.#active.get(attemptKey(taskId, attempt));
     if (run) {
       if (!run.forgotten) run.stop({ kind: 'cancel', reason });
@@ -362,26 +340,5 @@ function decodePayload(assignment: Assignment): unknown {
     throw Object.assign(new NonRetryableError(`the payload is not valid JSON: ${(error as Error).message}`), {
       code: 'INVALID_PAYLOAD',
     });
-  }
-}
-
-function shutdownFailure(reason: string) {
-  return {
-    type: 'WORKER_SHUTDOWN',
-    message: `the worker shut down (${reason}) before the handler finished`,
-    retryable: true,
-  };
-}
-
-function describeCancelCause(cause: CancelCause): string {
-  switch (cause) {
-    case CancelCause.USER:
-      return 'cancelled by a user';
-    case CancelCause.TIMEOUT:
-      return 'the attempt timed out';
-    case CancelCause.INPUT_TIMEOUT:
-      return 'no input arrived in time';
-    default:
-      return 'cancelled';
   }
 }
