@@ -66,7 +66,7 @@ async function runCommand(command: CommandSpec, argv: readonly string[], io: Cli
       io,
       address,
       clients() {
-        clients ??= clientsFor(deps.transport ?? grpcTransportFor(address));
+        clients ??= clientsFor(deps.transport ?? grpcTransportFor(address, args.string('token')));
         return clients;
       },
     };

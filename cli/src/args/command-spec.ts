@@ -67,6 +67,12 @@ export const REMOTE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     fallback: '127.0.0.1:7380',
     help: 'coordinator to talk to (gRPC); the default is where `taskwire dev` listens',
   },
+  token: {
+    type: 'string',
+    value: 'token',
+    env: 'TASKWIRE_TOKEN',
+    help: 'API token, sent as `authorization: Bearer <token>` (for coordinators that require one)',
+  },
 };
 
 /** The full option table of a command: its own, then the shared ones. */

@@ -1,4 +1,4 @@
-import { type Client, createClient, type Transport } from '@connectrpc/connect';
+import { type Client, createClient, type Interceptor, type Transport } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { FleetService, TaskService } from '@taskwire/proto';
 import { baseUrlFor } from './address.js';
@@ -13,7 +13,18 @@ export function clientsFor(transport: Transport): Clients {
   return { tasks: createClient(TaskService, transport), fleet: createClient(FleetService, transport) };
 }
 
-/** gRPC over h2c, the protocol the coordinator serves. */
-export function grpcTransportFor(address: string): Transport {
-  return createGrpcTransport({ baseUrl: baseUrlFor(address) });
+/** Adds `authorization: Bearer <token>` to every call. */
+export function bearerToken(token: string): Interceptor {
+  return (next) => (request) => {
+    request.header.set('authorization', `Bearer ${token}`);
+    return next(request);
+  };
+}
+
+/** gRPC over h2c, the protocol the coordinator serves; with a token when one is given. */
+export function grpcTransportFor(address: string, token?: string): Transport {
+  return createGrpcTransport({
+    baseUrl: baseUrlFor(address),
+    interceptors: token ? [bearerToken(token)] : [],
+  });
 }

@@ -27,6 +27,7 @@ async function run({ args, io, clients }: CommandContext): Promise<number> {
     states: args.list('state').map(parseTaskState),
     kind: args.string('kind') ?? '',
     label: args.string('label') ?? '',
+    text: args.string('text') ?? '',
     workerId: args.string('worker') ?? '',
     pageSize: limit === undefined ? 0 : parseInteger(limit, '--limit', 1, 1000),
     pageToken: args.string('page-token') ?? '',
@@ -57,6 +58,11 @@ export const listCommand: CommandSpec = {
     },
     kind: { type: 'string', value: 'kind', help: 'only tasks of this kind' },
     label: { type: 'string', value: 'label', help: 'only tasks that require this label' },
+    text: {
+      type: 'string',
+      value: 'text',
+      help: 'only tasks whose id, kind or idempotency key contains this',
+    },
     worker: {
       type: 'string',
       value: 'worker-id',
