@@ -329,7 +329,11 @@ test('shutdown aborts handlers as WORKER_SHUTDOWN and abandons the ones that ign
   assert.equal(runner.activeCount, 1);
   assert.equal(runner.abandonRunning('SIGTERM'), 1);
   assert.equal(sink.find('rude', 'failure')?.error?.type, 'WORKER_SHUTDOWN');
-  assert.deepEqual(runner.runningAttempts(), []);
+  // Nothing runs any more; both outcomes wait for their ack.
+  assert.deepEqual(runner.runningAttempts(), [
+    { taskId: 'polite', attempt: 1 },
+    { taskId: 'rude', attempt: 1 },
+  ]);
   // The slot stays taken until the handler really returns; its late result is not reported.
   assert.equal(runner.freeSlots, 2);
   stubborn.resolve('late');

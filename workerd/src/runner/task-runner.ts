@@ -102,13 +102,23 @@ export class TaskRunner {
     this.#shutdownReason ??= reason;
   }
 
-  /** Attempts the worker still runs and reports, as listed in hello. */
+  /**
+   * Attempts listed in hello: those still running and those whose outcome awaits its ack. The
+   * coordinator treats an attempt leased to this worker and missing here as lost (a restart).
+   */
   runningAttempts(): Array<{ taskId: string; attempt: number }> {
-    const list: Array<{ taskId: string; attempt: number }> = [];
+    const list = new Map<string, { taskId: string; attempt: number }>();
     for (const run of this.#active.values()) {
-      if (!run.forgotten) list.push({ taskId: run.taskId, attempt: run.attempt });
+      if (!run.forgotten)
+        list.set(attemptKey(run.taskId, run.attempt), { taskId: run.taskId, attempt: run.attempt });
     }
-    return list;
+    for (const outcome of this.outbox.outcomes()) {
+      list.set(attemptKey(outcome.taskId, outcome.attempt), {
+        taskId: outcome.taskId,
+        attempt: outcome.attempt,
+      });
+    }
+    return [...list.values()];
   }
 
   handleCommand(command: TaskCommand): void {

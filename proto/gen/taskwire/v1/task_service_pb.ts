@@ -424,7 +424,7 @@ export type RetryTaskRequest = Message<'taskwire.v1.RetryTaskRequest'> & {
   id: string;
 
   /**
-   * Grant this many more attempts (default: the task's maximum_attempts again).
+   * Grant this many more attempts (default 1).
    *
    * @generated from field: int32 extra_attempts = 2;
    */

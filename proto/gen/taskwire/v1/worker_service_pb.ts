@@ -178,7 +178,9 @@ export type Hello = Message<'taskwire.v1.Hello'> & {
   slots: number;
 
   /**
-   * Attempts still running from before this connection: each is answered in welcome.
+   * Attempts from before this connection that still run, or whose outcome has not been
+   * acknowledged yet: each is answered in welcome. An attempt leased to this worker that is NOT
+   * listed counts as lost (the worker restarted) and is retried at once.
    *
    * @generated from field: repeated taskwire.v1.TaskAttempt running = 9;
    */
@@ -1308,8 +1310,8 @@ export const CancelCauseSchema: GenEnum<CancelCause> =
  * A worker in any language can be written from this file alone. The sequence:
  *
  * 1. The worker opens Connect (gRPC, HTTP/2) and sends WorkerMessage.hello FIRST: its persistent
- *    id, what it handles (kinds, labels, slots) and the (task_id, attempt) pairs it is still
- *    running from a previous connection.
+ *    id, what it handles (kinds, labels, slots) and the (task_id, attempt) pairs it still runs
+ *    (or has unacknowledged outcomes for) from a previous connection.
  * 2. The coordinator answers CoordinatorMessage.welcome: heartbeat interval, lease length, size
  *    limits, and for every pair in hello a decision: continue (the lease is still the worker's;
  *    keep running and report as usual) or stop (the task moved on; abort the handler and forget
