@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import { TaskState } from '@taskwire/proto';
 import { isTerminal, parseTaskState, SETTABLE_STATES, taskStateName } from './task-state.js';
 
-test('taskStateName gives the short lower-case name', () => {
-  assert.equal(taskStateName(TaskState.QUEUED), 'queued');
-  assert.equal(taskStateName(TaskState.WAITING_INPUT), 'waiting_input');
+test('taskStateName gives the enum name without its prefix', () => {
+  assert.equal(taskStateName(TaskState.QUEUED), 'QUEUED');
+  assert.equal(taskStateName(TaskState.WAITING_INPUT), 'WAITING_INPUT');
 });
 
 test('parseTaskState accepts the spellings people use', () => {
@@ -13,7 +13,7 @@ test('parseTaskState accepts the spellings people use', () => {
     assert.equal(parseTaskState(text), TaskState.WAITING_INPUT);
   }
   assert.throws(() => parseTaskState('unspecified'), /not a task state/);
-  assert.throws(() => parseTaskState('done'), /one of queued, assigned/);
+  assert.throws(() => parseTaskState('done'), /one of QUEUED, ASSIGNED/);
 });
 
 test('every settable state round-trips, and exactly three are terminal', () => {
@@ -21,6 +21,6 @@ test('every settable state round-trips, and exactly three are terminal', () => {
   for (const name of SETTABLE_STATES) assert.equal(taskStateName(parseTaskState(name)), name);
   assert.deepEqual(
     SETTABLE_STATES.filter((name) => isTerminal(parseTaskState(name))),
-    ['succeeded', 'failed', 'cancelled'],
+    ['SUCCEEDED', 'FAILED', 'CANCELLED'],
   );
 });

@@ -3,10 +3,9 @@ import { UsageError } from './usage-error.js';
 
 const PREFIX = 'TASK_STATE_';
 
-/** Lower-case short name people type and read: "queued", "waiting_input". */
+/** The short name people read, as DESIGN.md and the proto spell it: "QUEUED", "WAITING_INPUT". */
 export function taskStateName(state: TaskState): string {
-  const name = TaskState[state];
-  return name === undefined ? String(state) : name.replace(/^TASK_STATE_/, '').toLowerCase();
+  return TaskState[state] ?? String(state);
 }
 
 /** The states a user may filter by: every named state but UNSPECIFIED. */
@@ -14,7 +13,7 @@ export const SETTABLE_STATES: readonly string[] = Object.values(TaskState)
   .filter((value): value is TaskState => typeof value === 'number' && value !== TaskState.UNSPECIFIED)
   .map(taskStateName);
 
-/** Accepts "queued", "QUEUED", "TASK_STATE_QUEUED", "waiting-input". */
+/** Accepts any case and either separator: "queued", "QUEUED", "TASK_STATE_QUEUED", "waiting-input". */
 export function parseTaskState(text: string): TaskState {
   const key = text
     .trim()

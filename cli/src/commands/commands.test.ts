@@ -97,7 +97,7 @@ test('submit --wait prints only the result on stdout and exits 0 on success', as
   assert.equal(code, ExitCode.Ok);
   assert.deepEqual(JSON.parse(stdout), { answer: 42 });
   assert.match(stderr, new RegExp(`submitted ${TASK_ID}`));
-  assert.match(stderr, /running 50% half/);
+  assert.match(stderr, /RUNNING 50% half/);
 });
 
 test('submit --wait exits 4 when the task fails and 5 when it is cancelled', async () => {
@@ -159,9 +159,9 @@ test('watch prints plain lines when stdout is not a terminal, then the result', 
   });
   assert.equal(code, ExitCode.Ok);
   assert.deepEqual(stdout.trim().split('\n'), [
-    'queued 0%',
-    'running 25% step msg',
-    'succeeded 0%',
+    'QUEUED 0%',
+    'RUNNING 25% step msg',
+    'SUCCEEDED 0%',
     '"done"',
   ]);
 });
@@ -194,7 +194,7 @@ test('watch stops at a terminal state even if the stream stays open', async () =
 test('a watch that ends before the task does exits 2', async () => {
   const { code, stderr } = await cli(['watch', TASK_ID], { watchTask: watching(running(10, '', '')) });
   assert.equal(code, ExitCode.RpcFailed);
-  assert.match(stderr, /ended while it was running/);
+  assert.match(stderr, /ended while it was RUNNING/);
 });
 
 test('input - reads the answer from stdin without the final newline', async () => {
@@ -211,7 +211,7 @@ test('input - reads the answer from stdin without the final newline', async () =
   );
   assert.equal(code, ExitCode.Ok);
   assert.equal(value, '123456');
-  assert.equal(stdout, `answered ${TASK_ID}; it is running\n`);
+  assert.equal(stdout, `answered ${TASK_ID}; it is RUNNING\n`);
 });
 
 test('cancel tells a finished cancel from one in progress', async () => {
@@ -237,7 +237,7 @@ test('list passes the filters and prints a table', async () => {
   assert.deepEqual(states, [TaskState.QUEUED, TaskState.RUNNING]);
   const [header, first] = stdout.split('\n');
   assert.match(header ?? '', /^ID +KIND +STATE +ATTEMPT +PROGRESS +WORKER +AGE$/);
-  assert.match(first ?? '', new RegExp(`^${TASK_ID} +demo +running +1 +33% +- +1m00s$`));
+  assert.match(first ?? '', new RegExp(`^${TASK_ID} +demo +RUNNING +1 +33% +- +1m00s$`));
 });
 
 test('explain prints the sentence, then the figures', async () => {
@@ -252,7 +252,7 @@ test('explain prints the sentence, then the figures', async () => {
   });
   const lines = stdout.trim().split('\n');
   assert.equal(lines[0], 'No connected worker handles kind "demo".');
-  assert.match(stdout, /reason +no_capable_worker/);
+  assert.match(stdout, /reason +NO_CAPABLE_WORKER/);
   assert.match(stdout, /capable workers +0 \(0 free slots\)/);
 });
 
@@ -277,7 +277,7 @@ test('workers prints slots used/total and kinds', async () => {
       },
     },
   );
-  assert.match(stdout.split('\n')[1] ?? '', /^w-1 +laptop +online +1\/4 +demo,demo\.input +- +-$/);
+  assert.match(stdout.split('\n')[1] ?? '', /^w-1 +laptop +ONLINE +1\/4 +demo,demo\.input +- +-$/);
 });
 
 test('explain leaves out worker figures for a task that is not queued', async () => {
@@ -299,7 +299,7 @@ test('get prints the fields that are set, and the result', async () => {
   });
   assert.equal(code, ExitCode.Ok);
   assert.match(stdout, new RegExp(`^id +${TASK_ID}$`, 'm'));
-  assert.match(stdout, /^state +succeeded$/m);
+  assert.match(stdout, /^state +SUCCEEDED$/m);
   assert.doesNotMatch(stdout, /^worker/m);
   assert.match(stdout, /result:\n\{\n {2}"ok": true\n\}/);
 });

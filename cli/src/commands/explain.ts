@@ -6,9 +6,9 @@ import { writeJsonLine } from '../output/json-line.js';
 import { formatWhen } from '../output/time-text.js';
 import { taskStateName } from '../task-state.js';
 
-/** "no_capable_worker": the enum name as people type it. */
+/** "NO_CAPABLE_WORKER": the enum name without its prefix. */
 export function waitReasonName(reason: WaitReason): string {
-  return (WaitReason[reason] ?? String(reason)).toLowerCase();
+  return WaitReason[reason] ?? String(reason);
 }
 
 /** The sentence first (it is the answer), then the figures behind it. */

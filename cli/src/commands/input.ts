@@ -22,7 +22,7 @@ async function run({ args, io, clients }: CommandContext): Promise<number> {
 
 export const inputCommand: CommandSpec = {
   name: 'input',
-  summary: "answer a task's question (a task in waiting_input)",
+  summary: "answer a task's question (a task in WAITING_INPUT)",
   details: [
     'Example: taskwire input 0b6c... 123456',
     'A secret is best given as `-` (read from stdin) so it stays out of the shell history.',

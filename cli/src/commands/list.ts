@@ -54,7 +54,7 @@ export const listCommand: CommandSpec = {
       multiple: true,
       commas: true,
       value: 'state',
-      help: `only tasks in this state: ${SETTABLE_STATES.join(', ')}`,
+      help: `only tasks in this state (any case): ${SETTABLE_STATES.join(', ')}`,
     },
     kind: { type: 'string', value: 'kind', help: 'only tasks of this kind' },
     label: { type: 'string', value: 'label', help: 'only tasks that require this label' },

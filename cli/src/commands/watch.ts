@@ -20,9 +20,10 @@ export const watchCommand: CommandSpec = {
   summary: 'follow a task live until it ends; prints its result or error',
   details: [
     'On a terminal: one progress line redrawn in place (state, bar, percent, step, message, ETA).',
-    'Otherwise: one line per change, `<state> <percent>% <step> <message>`. With --json: every',
-    'change as a Task object, one per line. When the task waits for input, the question and the',
-    '`taskwire input` command that answers it are printed. The exit code says how the task ended.',
+    'Otherwise: one line per change, `<STATE> <percent>% <step> <message>` (e.g. `RUNNING 40% step 3/5`).',
+    'With --json: every change as a Task object, one per line. When the task waits for input, the',
+    'question and the `taskwire input` command that answers it are printed. The exit code says how',
+    'the task ended.',
   ],
   positionals: [{ name: 'ID', help: 'task id' }],
   options: {},

@@ -7,9 +7,9 @@ import { fakeTask, running } from '../test-support/fake-tasks.js';
 import { bar, etaText, percentText, plainProgressLine, progressBarLine } from './progress-text.js';
 
 test('plainProgressLine is "<state> <percent>% <step> <message>"', () => {
-  assert.equal(plainProgressLine(running(42, 'fetch', 'page 3 of 7')), 'running 42% fetch page 3 of 7');
-  assert.equal(plainProgressLine(fakeTask(TaskState.QUEUED)), 'queued 0%');
-  assert.equal(plainProgressLine(running(10, '', 'only a message')), 'running 10% only a message');
+  assert.equal(plainProgressLine(running(42, 'fetch', 'page 3 of 7')), 'RUNNING 42% fetch page 3 of 7');
+  assert.equal(plainProgressLine(fakeTask(TaskState.QUEUED)), 'QUEUED 0%');
+  assert.equal(plainProgressLine(running(10, '', 'only a message')), 'RUNNING 10% only a message');
 });
 
 test('percent rounds down and stays within 0..100', () => {
@@ -41,10 +41,10 @@ test('progressBarLine keeps the ETA and fits the terminal width', () => {
   for (const columns of [80, 200]) {
     const line = progressBarLine(task, columns);
     assert.ok(line.length <= columns - 1, `${line.length} > ${columns - 1}`);
-    assert.match(line, /^running +\[#{12}-{12}\] {2}50% download · x+… {2}ETA 1m05s$/);
+    assert.match(line, /^RUNNING +\[#{12}-{12}\] {2}50% download · x+… {2}ETA 1m05s$/);
   }
   // Narrow: the bar is given up before the detail and the ETA.
-  assert.match(progressBarLine(task, 40), /^running 50% download · x+… {2}ETA 1m05s$/);
+  assert.match(progressBarLine(task, 40), /^RUNNING 50% download · x+… {2}ETA 1m05s$/);
   assert.ok(progressBarLine(task, 40).length <= 39);
   assert.ok(progressBarLine(task, 5).length <= 4);
   assert.match(progressBarLine(running(50, 'download', 'a file'), 120), / download · a file$/);

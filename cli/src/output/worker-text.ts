@@ -2,9 +2,9 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { type WorkerInfo, WorkerStatus } from '@taskwire/proto';
 import { formatAge } from './time-text.js';
 
-/** "online", "draining", "offline". */
+/** "ONLINE", "DRAINING", "OFFLINE". */
 export function workerStatusName(status: WorkerStatus): string {
-  return (WorkerStatus[status] ?? String(status)).toLowerCase();
+  return WorkerStatus[status] ?? String(status);
 }
 
 export const WORKER_HEADERS = ['ID', 'NAME', 'STATUS', 'SLOTS', 'KINDS', 'LABELS', 'HEARTBEAT'];

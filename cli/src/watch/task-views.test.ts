@@ -29,13 +29,13 @@ test('the plain view prints one line per visible change and each input request o
   }
   view.close();
   assert.deepEqual(out.lines(), [
-    'queued 0%',
-    'running 10% a x',
-    'waiting_input 30% login',
+    'QUEUED 0%',
+    'RUNNING 10% a x',
+    'WAITING_INPUT 30% login',
     'input requested: Code?',
     `  answer with: taskwire input ${TASK_ID} <answer>`,
-    'running 60% b y',
-    'succeeded 0%',
+    'RUNNING 60% b y',
+    'SUCCEEDED 0%',
   ]);
 });
 
@@ -47,8 +47,8 @@ test('the bar view redraws one line in place and ends it on close', () => {
   view.close();
   const draws = out.text.split('\r\x1b[2K');
   assert.equal(draws.length, 2);
-  assert.match(draws[0] ?? '', /^running .* 10% a · x$/);
-  assert.match(draws[1] ?? '', /^running .* 20% a · x\n$/);
+  assert.match(draws[0] ?? '', /^RUNNING .* 10% a · x$/);
+  assert.match(draws[1] ?? '', /^RUNNING .* 20% a · x\n$/);
 });
 
 test('the bar view prints an input request above the bar', () => {
@@ -58,7 +58,7 @@ test('the bar view prints an input request above the bar', () => {
   view.update(waitingInput());
   view.close();
   const [, afterBar] = out.text.split('\r\x1b[2K');
-  assert.match(afterBar ?? '', /^input requested: Code\?\n {2}answer with: .*\nwaiting_input /);
+  assert.match(afterBar ?? '', /^input requested: Code\?\n {2}answer with: .*\nWAITING_INPUT /);
 });
 
 test('the JSON view writes one Task per line', () => {
