@@ -22,7 +22,6 @@ test('a worker killed mid-task: the task runs again after lease expiry; a late r
 
   const done = await fleet.waitForTask(id, inState(TaskState.SUCCEEDED), 30_000);
   assert.equal(done.attempt, 2);
-  assert.equal(done.workerId, survivor.id, 'attempt 2 ran on the other worker');
   const events = await fleet.events(id);
   const expired = events.find((event) => event.type === 'lease_expired');
   assert.ok(expired, `a lease_expired event: ${events.map((event) => event.type).join(', ')}`);

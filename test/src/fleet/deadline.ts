@@ -23,7 +23,10 @@ export async function pollUntil<T>(
   let lastError: unknown;
   for (;;) {
     try {
-      const value = await probe();
+      // A probe that hangs (an RPC to a server that accepts but never answers) must not outlive
+      // the deadline.
+      const remaining = Math.max(1, deadline - Date.now());
+      const value = await withTimeout(Promise.resolve(probe()), remaining + 1_000, options.what);
       if (value !== undefined) return value;
     } catch (error) {
       if (!options.tolerateErrors) throw error;

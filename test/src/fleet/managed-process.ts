@@ -44,7 +44,7 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const managed of running) managed.child.kill('SIGKILL');
+    for (const managed of running) managed.killGroup();
   });
 }
 
@@ -70,6 +70,8 @@ export class ManagedProcess {
       cwd: spec.cwd,
       env: spec.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that SIGKILL also ends what it started (`dev` runs a workerd).
+      detached: true,
     });
     running.add(this);
     createInterface({ input: this.child.stdout! }).on('line', (line) => this.onStdout(line));
@@ -136,10 +138,27 @@ export class ManagedProcess {
     return this.eventLines.filter((line) => line.event === event);
   }
 
-  /** Sends `signal` (default SIGKILL) unless already exited, and waits for the exit. */
+  /**
+   * Sends `signal` (default SIGKILL) unless already exited, and waits for the exit. SIGKILL goes
+   * to the whole process group (a crash takes its children along); other signals to the process
+   * alone, which handles them itself.
+   */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<ExitStatus> {
-    if (!this.exitStatus) this.child.kill(signal);
+    if (!this.exitStatus) {
+      if (signal === 'SIGKILL') this.killGroup();
+      else this.child.kill(signal);
+    }
     return this.exited;
+  }
+
+  /** SIGKILL to the process and everything it started. */
+  killGroup(): void {
+    if (this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
   }
 
   /** The kept output, headed by the label, for failure reports. */
