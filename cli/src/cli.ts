@@ -64,7 +64,6 @@ async function runCommand(command: CommandSpec, argv: readonly string[], io: Cli
     const context: CommandContext = {
       args,
       io,
-      address,
       clients() {
         clients ??= clientsFor(deps.transport ?? grpcTransportFor(address, args.string('token')));
         return clients;

@@ -29,9 +29,7 @@ export interface PositionalSpec {
 export interface CommandContext {
   readonly args: ParsedArgs;
   readonly io: CliIo;
-  /** The coordinator address this command talks to (from --address, TASKWIRE_ADDRESS or default). */
-  readonly address: string;
-  /** Clients for the coordinator, made on first use. */
+  /** Clients for the coordinator named by --address (or TASKWIRE_ADDRESS), made on first use. */
   clients(): Clients;
 }
 
