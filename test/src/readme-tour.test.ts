@@ -55,7 +55,7 @@ test('README tour: `taskwire dev --demo`, then submit --wait, watch, and Ctrl-C'
   assert.deepEqual(JSON.parse(submitted.stdout), parseJsonPayload(finished?.result), 'stdout is the result');
 
   // A task that starts a little later, so that the watch sees it run.
-  const laterArgs = ['submit', 'demo', '{"steps":10,"stepMs":100}', '--run-at', '+2s', '--address', address];
+  const laterArgs = ['submit', 'demo', '{"steps":20,"stepMs":100}', '--run-at', '+2s', '--address', address];
   const later = await runCli(laterArgs, { cwd: dir });
   assert.equal(later.code, 0, describeRun(laterArgs, later));
   const watchArgs = ['watch', later.stdout.trim(), '--address', address];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -5,6 +6,7 @@ import { repoRoot } from './fleet/paths.js';
 import { createPgliteTemplate, pgliteTemplateEnv } from './fleet/pglite-template.js';
 import { checkPostgres } from './fleet/postgres-database.js';
 import { findTestFiles } from './suite/find-tests.js';
+import { killLeftovers, suiteRunEnv } from './suite/leftover-processes.js';
 import { runNodeTests, type TestRunResult } from './suite/node-test-run.js';
 
 /**
@@ -39,15 +41,21 @@ async function integrationRun(
   env: NodeJS.ProcessEnv,
 ): Promise<TestRunResult> {
   heading(`integration tests on ${store} (${files.length} files)`);
-  return runNodeTests({
+  const runId = randomUUID();
+  const result = await runNodeTests({
     name: store,
     files,
     cwd: repoRoot,
-    env: { ...process.env, ...env, TASKWIRE_TEST_STORE: store },
+    env: { ...process.env, ...env, TASKWIRE_TEST_STORE: store, [suiteRunEnv]: runId },
     concurrency: 2,
     testTimeoutMs: 3 * minute,
     runTimeoutMs: 12 * minute,
   });
+  const leftovers = await killLeftovers(runId);
+  if (leftovers > 0) {
+    process.stdout.write(`WARNING: killed ${leftovers} processes the ${store} run left behind\n`);
+  }
+  return result;
 }
 
 async function pgliteRun(files: string[]): Promise<TestRunResult> {
