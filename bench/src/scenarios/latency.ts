@@ -10,6 +10,7 @@ const now = () => performance.timeOrigin + performance.now();
  */
 export async function latency(fleet: BenchFleet, count: number, ratePerSecond: number) {
   const sentAt = new Map<string, number>();
+  const rpc: number[] = [];
   const doneAt = new Map<string, number>();
   const watcher = new AbortController();
   const allDone = (async () => {
@@ -38,6 +39,7 @@ export async function latency(fleet: BenchFleet, count: number, ratePerSecond: n
         .submitTask({ spec: { kind: 'bench.noop', payload: jsonPayload({ i }) } })
         .then(({ task }) => {
           sentAt.set(task!.id, t0);
+          rpc.push(now() - t0);
         }),
     );
   }
@@ -56,6 +58,7 @@ export async function latency(fleet: BenchFleet, count: number, ratePerSecond: n
     const done = doneAt.get(id);
     if (done) toDone.push(done - t0);
   }
+  console.log(`latency SubmitTask round trip (ms): ${summarize(rpc)}`);
   console.log(`latency submit->handler start (ms): ${summarize(toStart)}`);
   console.log(`latency submit->SUCCEEDED seen by a watcher (ms): ${summarize(toDone)}`);
 }

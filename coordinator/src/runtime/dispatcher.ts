@@ -24,7 +24,7 @@ export class Dispatcher {
 
   constructor(private readonly rt: Runtime) {}
 
-  /** Something may be runnable for this worker (or, without an id, for any worker). */
+  /** New work may be runnable for this worker (or, without an id, for any worker). */
   wake(workerId?: string): void {
     if (workerId === undefined) {
       this.wantAll = true;
@@ -34,9 +34,25 @@ export class Dispatcher {
       const session = this.rt.workers.get(workerId);
       if (session) session.queueDrained = false;
     }
+    this.run();
+  }
+
+  /**
+   * The worker finished attempts. Its slots are only worth a claim if its last claim did not
+   * already find the queue empty for it: then nothing new arrived since (that would have woken
+   * everyone), and an idle queue costs no query per result.
+   */
+  slotsFreed(workerId: string): void {
+    const session = this.rt.workers.get(workerId);
+    if (!session || session.queueDrained) return;
+    this.wanted.add(workerId);
+    this.run();
+  }
+
+  private run(): void {
     this.running ??= this.loop().finally(() => {
       this.running = undefined;
-      if (this.wantAll || this.wanted.size > 0) this.wake([...this.wanted][0]);
+      if (this.wantAll || this.wanted.size > 0) this.run();
     });
   }
 

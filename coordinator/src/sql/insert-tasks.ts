@@ -3,11 +3,20 @@ import type { TaskRow } from '../tasks/task-row.js';
 import type { NewTask } from '../tasks/validate-spec.js';
 import { iso, jsonRows } from './json-rows.js';
 
+export interface TaskToInsert extends NewTask {
+  id: string;
+  /** Set when the task goes straight to this worker (the submit fast path). */
+  assignTo?: string;
+}
+
 /**
- * Inserts a batch of new tasks in one statement. A task whose idempotency key is already
- * stored is skipped (ON CONFLICT DO NOTHING) and not returned: the caller looks it up.
+ * Inserts a batch of new tasks with their events in ONE statement. A task with `assignTo` is
+ * inserted already ASSIGNED (attempt 1, lease started) to that worker: a new task reaches a
+ * free worker in its insert's transaction, with no claim round trip (DESIGN.md: p50 2.9 ms
+ * against ~5.7 ms for insert-then-claim). A task whose idempotency key is already stored is
+ * skipped (ON CONFLICT DO NOTHING) and not returned: the caller looks it up.
  */
-export async function insertTasks(q: Queryable, tasks: ReadonlyArray<NewTask & { id: string }>, now: Date) {
+export async function insertTasks(q: Queryable, tasks: readonly TaskToInsert[], now: Date, leaseMs: number) {
   const rows = tasks.map((t) => ({
     id: t.id,
     kind: t.kind,
@@ -25,22 +34,41 @@ export async function insertTasks(q: Queryable, tasks: ReadonlyArray<NewTask & {
       t.scheduleToStartMs === null ? null : iso(new Date(t.runAt.getTime() + t.scheduleToStartMs)),
     idempotency_key: t.idempotencyKey,
     metadata: t.metadata,
+    worker_id: t.assignTo ?? null,
   }));
   const { rows: inserted } = await q.query<TaskRow>(
-    `INSERT INTO tasks (id, kind, payload, payload_type, labels, priority, state, max_attempts, retry, run_at,
-        timeout_ms, schedule_to_start_ms, input_timeout_ms, schedule_deadline, idempotency_key, metadata,
-        created_at, updated_at)
-     SELECT x.id, x.kind, decode(x.payload, 'base64'), x.payload_type,
-        ARRAY(SELECT jsonb_array_elements_text(x.labels)), x.priority, 'queued', x.max_attempts, x.retry, x.run_at,
-        x.timeout_ms, x.schedule_to_start_ms, x.input_timeout_ms, x.schedule_deadline, x.idempotency_key, x.metadata,
-        $2, $2
-     FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, kind text, payload text, payload_type text, labels jsonb,
-        priority int, max_attempts int, retry jsonb, run_at timestamptz, timeout_ms bigint,
-        schedule_to_start_ms bigint, input_timeout_ms bigint, schedule_deadline timestamptz,
-        idempotency_key text, metadata jsonb)
-     ON CONFLICT (idempotency_key) DO NOTHING
-     RETURNING *`,
-    [jsonRows(rows), now],
+    `WITH inserted AS (
+       INSERT INTO tasks (id, kind, payload, payload_type, labels, priority, state, attempt, worker_id,
+          lease_expires_at, attempt_deadline, max_attempts, retry, run_at, timeout_ms, schedule_to_start_ms,
+          input_timeout_ms, schedule_deadline, idempotency_key, metadata, created_at, updated_at)
+       SELECT x.id, x.kind, decode(x.payload, 'base64'), x.payload_type,
+          ARRAY(SELECT jsonb_array_elements_text(x.labels)), x.priority,
+          CASE WHEN x.worker_id IS NULL THEN 'queued' ELSE 'assigned' END,
+          CASE WHEN x.worker_id IS NULL THEN 0 ELSE 1 END,
+          x.worker_id,
+          CASE WHEN x.worker_id IS NULL THEN NULL ELSE $2::timestamptz + make_interval(secs => $3::float8 / 1000) END,
+          CASE WHEN x.worker_id IS NULL OR x.timeout_ms IS NULL THEN NULL
+            ELSE $2::timestamptz + make_interval(secs => x.timeout_ms::float8 / 1000) END,
+          x.max_attempts, x.retry, x.run_at, x.timeout_ms, x.schedule_to_start_ms, x.input_timeout_ms,
+          x.schedule_deadline, x.idempotency_key, x.metadata, $2, $2
+       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, kind text, payload text, payload_type text, labels jsonb,
+          priority int, max_attempts int, retry jsonb, run_at timestamptz, timeout_ms bigint,
+          schedule_to_start_ms bigint, input_timeout_ms bigint, schedule_deadline timestamptz,
+          idempotency_key text, metadata jsonb, worker_id text)
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING *
+     ), events AS (
+       -- One INSERT, sorted, so that each task's 'submitted' gets a lower id than its 'assigned'.
+       INSERT INTO task_events (task_id, attempt, type, worker_id, from_state, to_state, at)
+       SELECT e.id, e.attempt, e.type, e.worker_id, e.from_state, e.to_state, $2 FROM (
+         SELECT id, 0 AS attempt, 'submitted' AS type, NULL AS worker_id, NULL AS from_state,
+            'queued' AS to_state, 0 AS step FROM inserted
+         UNION ALL
+         SELECT id, 1, 'assigned', worker_id, 'queued', 'assigned', 1 FROM inserted WHERE worker_id IS NOT NULL
+       ) e ORDER BY e.step, e.id
+     )
+     SELECT * FROM inserted`,
+    [jsonRows(rows), now, leaseMs],
   );
   return inserted;
 }

@@ -1,9 +1,7 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import { v7 as uuidv7 } from 'uuid';
 import type { Runtime } from '../runtime/runtime.js';
-import { assignNewTasks } from '../sql/assign-new-tasks.js';
-import { findByIdempotencyKeys, insertTasks } from '../sql/insert-tasks.js';
-import { insertEvents } from '../sql/save-transitions.js';
+import { findByIdempotencyKeys, insertTasks, type TaskToInsert } from '../sql/insert-tasks.js';
 import { sendAssignments } from '../workers/send-assignments.js';
 import type { WorkerSession } from '../workers/worker-session.js';
 import type { TaskRow } from './task-row.js';
@@ -19,72 +17,54 @@ const FAST_PATH_MAX = 64;
  * coordinator.
  */
 export async function submitTasks(rt: Runtime, specs: NewTask[], now: Date) {
-  const withIds = specs.map((s) => ({ ...s, id: uuidv7() }));
-  const picks = pickWorkers(rt, withIds, now);
-  let result: { byId: Map<string, TaskRow>; byKey: Map<string, TaskRow>; assigned: TaskRow[] };
+  const tasks: TaskToInsert[] = specs.map((s) => ({ ...s, id: uuidv7() }));
+  const picks = pickWorkers(rt, tasks, now);
+  for (const task of tasks) task.assignTo = picks.get(task.id)?.id;
+  let stored: { inserted: TaskRow[]; known: TaskRow[] };
   try {
-    result = await rt.db.tx(async (tx) => {
-      const inserted = await insertTasks(tx, withIds, now);
+    stored = await rt.db.tx(async (tx) => {
+      const inserted = await insertTasks(tx, tasks, now, rt.config.leaseMs);
       const insertedIds = new Set(inserted.map((r) => r.id));
-      const missingKeys = withIds
+      const missingKeys = tasks
         .filter((t) => !insertedIds.has(t.id) && t.idempotencyKey)
         .map((t) => t.idempotencyKey!);
       const known = await findByIdempotencyKeys(tx, missingKeys);
-      await insertEvents(
-        tx,
-        inserted.map((r) => ({
-          task_id: r.id,
-          attempt: 0,
-          type: 'submitted' as const,
-          worker_id: null,
-          from_state: null,
-          to_state: 'queued' as const,
-          message: null,
-        })),
-      );
-      const assigned = await assignNewTasks(
-        tx,
-        [...picks].filter(([id]) => insertedIds.has(id)).map(([id, s]) => ({ id, workerId: s.id })),
-        rt.config.leaseMs,
-        now,
-      );
-      if (inserted.length > assigned.length) await rt.notifier.send(tx, { k: 'wake' });
+      if (inserted.some((r) => r.state === 'queued')) await rt.notifier.send(tx, { k: 'wake' });
       await rt.notifier.tasksChanged(
         tx,
         inserted.map((r) => r.id),
       );
-      const byId = new Map(inserted.map((r) => [r.id, r]));
-      for (const row of assigned) byId.set(row.id, row);
-      return { byId, byKey: new Map(known.map((r) => [r.idempotency_key!, r])), assigned };
+      return { inserted, known };
     });
   } finally {
     for (const session of picks.values()) session.claiming--;
   }
-  const { byId, byKey, assigned } = result;
+  const byId = new Map(stored.inserted.map((r) => [r.id, r]));
+  const byKey = new Map(stored.known.map((r) => [r.idempotency_key!, r]));
   const rows: TaskRow[] = [];
   const existing: boolean[] = [];
-  for (const spec of withIds) {
-    const row = byId.get(spec.id);
+  for (const task of tasks) {
+    const row = byId.get(task.id);
     if (row) {
       rows.push(row);
       existing.push(false);
       continue;
     }
     const known =
-      byKey.get(spec.idempotencyKey ?? '') ?? rows.find((r) => r.idempotency_key === spec.idempotencyKey);
+      byKey.get(task.idempotencyKey ?? '') ?? rows.find((r) => r.idempotency_key === task.idempotencyKey);
     if (!known)
       throw new ConnectError('the task vanished while it was being submitted; try again', Code.Aborted);
     rows.push(known);
     existing.push(true);
   }
-  for (const row of assigned) {
-    const session = picks.get(row.id)!;
-    if (session.closed)
-      void rt.dispatcher.returnUnsent([row], 'the worker disconnected before the assignment was sent');
-    else sendAssignments(rt, session, [row]);
-  }
   for (const row of byId.values()) {
-    if (row.state !== 'queued') continue;
+    if (row.state === 'assigned') {
+      const session = picks.get(row.id)!;
+      if (session.closed)
+        void rt.dispatcher.returnUnsent([row], 'the worker disconnected before the assignment was sent');
+      else sendAssignments(rt, session, [row]);
+      continue;
+    }
     rt.hub.publishRow(row);
     rt.dispatcher.wakeAt(row.run_at);
     if (row.schedule_deadline) rt.sweeper.wakeAt(row.schedule_deadline);

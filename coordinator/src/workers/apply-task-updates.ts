@@ -143,7 +143,7 @@ export async function applyTaskUpdates(rt: Runtime, session: WorkerSession, item
     rt.hub.publishRow(row);
     if (row.state === 'queued') rt.dispatcher.wakeAt(row.run_at);
   }
-  rt.dispatcher.wake(session.id);
+  rt.dispatcher.slotsFreed(session.id);
 }
 
 function transitionFor(
