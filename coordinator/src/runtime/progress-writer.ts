@@ -8,6 +8,8 @@ import type { Runtime } from './runtime.js';
  */
 export class ProgressWriter {
   private pending = new Map<string, { attempt: number; progress: ProgressJson }>();
+  /** The last progress of each attempt in flight, written or not: the final state keeps it. */
+  private readonly last = new Map<string, { attempt: number; progress: ProgressJson }>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -15,15 +17,23 @@ export class ProgressWriter {
 
   record(taskId: string, attempt: number, progress: ProgressJson): void {
     this.pending.set(taskId, { attempt, progress });
+    this.last.set(taskId, { attempt, progress });
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       void this.flush();
     }, this.rt.config.progressFlushMs);
   }
 
-  /** Forget unwritten progress of an attempt that ended (its final state is written anyway). */
+  /** The latest progress of this attempt, if any was reported. */
+  latest(taskId: string, attempt: number): ProgressJson | undefined {
+    const entry = this.last.get(taskId);
+    return entry?.attempt === attempt ? entry.progress : undefined;
+  }
+
+  /** Forget progress of an attempt that ended (its final state is written anyway). */
   drop(taskId: string): void {
     this.pending.delete(taskId);
+    this.last.delete(taskId);
   }
 
   async flush(): Promise<void> {

@@ -94,7 +94,9 @@ export async function applyTaskUpdates(rt: Runtime, session: WorkerSession, item
         }
         continue;
       }
-      const t = transitionFor(rt, item, row, now, replies);
+      // The final state keeps the latest live progress, not the last one written.
+      const live = rt.progress.latest(row.id, row.attempt);
+      const t = transitionFor(rt, item, live ? { ...row, progress: live } : row, now, replies);
       if (!t) continue;
       transitions.push({ ...t, from: original.get(row.id)! });
       current.set(row.id, t.next);
