@@ -87,6 +87,7 @@ export class Sweeper {
     this.rt.hub.publishRow(next);
     if (next.state === 'queued') this.rt.dispatcher.wakeAt(next.run_at);
     if (!isInFlight(from.state) || !from.worker_id) return;
+    this.rt.progress.drop(from.id);
     // The attempt is over for the coordinator; the worker must stop its handler too.
     const cause =
       next.last_error?.type === 'DEADLINE_EXCEEDED'
