@@ -23,11 +23,24 @@ interface Reply {
   message?: string;
 }
 
+/** One worker message's reports that change state, waiting for the next transaction. */
+interface Job {
+  session: WorkerSession;
+  stateful: TaskUpdate[];
+  logs: LogRow[];
+  replies: Reply[];
+  done: () => void;
+  failed: (error: unknown) => void;
+}
+
 /**
- * Applies one batch of a worker's task reports, in order, in ONE transaction: lock the rows
- * the batch touches, run each report through the state machine with fencing (the attempt must
- * be the current one and leased to this worker), store every transition and log line, commit,
- * and only then acknowledge outcomes. Stale reports are answered per task, never by closing.
+ * Applies one batch of a worker's task reports. Progress goes to watchers at once; everything
+ * that changes state waits for the next transaction, which takes the reports of ALL workers
+ * that arrived meanwhile (batched completions: one transaction per round, however many workers
+ * report, instead of one each). Within it: lock the rows, run each report through the state
+ * machine in order with fencing (the attempt must be current and leased to that worker), store
+ * every transition, event and log line, commit, and only then acknowledge outcomes. Stale
+ * reports are answered per task, never by closing the stream.
  */
 export async function applyTaskUpdates(rt: Runtime, session: WorkerSession, items: readonly TaskUpdate[]) {
   const now = new Date();
@@ -40,70 +53,102 @@ export async function applyTaskUpdates(rt: Runtime, session: WorkerSession, item
     else if (kind === 'artifact') await rt.artifacts.receive(session, item, item.kind.value);
     else if (kind && STATEFUL.has(kind)) stateful.push(item);
   }
-  if (stateful.length === 0) {
-    if (logs.length > 0) await storeLogs(rt, logs);
-    return;
-  }
+  if (stateful.length === 0 && logs.length === 0) return;
+  await new Promise<void>((done, failed) => {
+    const jobs = pending.get(rt) ?? [];
+    pending.set(rt, jobs);
+    jobs.push({ session, stateful, logs, replies: [], done, failed });
+    if (!flushing.has(rt)) void flush(rt);
+  });
+}
 
-  const replies: Reply[] = [];
+const pending = new WeakMap<Runtime, Job[]>();
+const flushing = new WeakSet<Runtime>();
+
+/** Runs transactions back to back while reports keep arriving; each takes all that waited. */
+async function flush(rt: Runtime) {
+  flushing.add(rt);
+  try {
+    for (;;) {
+      const jobs = pending.get(rt) ?? [];
+      if (jobs.length === 0) return;
+      pending.set(rt, []);
+      try {
+        const changed = await applyInOneTransaction(rt, jobs);
+        afterCommit(rt, jobs, changed);
+        for (const job of jobs) job.done();
+      } catch (error) {
+        for (const job of jobs) job.failed(error);
+      }
+    }
+  } finally {
+    flushing.delete(rt);
+  }
+}
+
+async function applyInOneTransaction(rt: Runtime, jobs: readonly Job[]): Promise<Map<string, TaskRow>> {
+  const now = new Date();
   const changed = new Map<string, TaskRow>();
-  let succeeded = 0;
-  let failed = 0;
   await rt.db.tx(async (tx) => {
     const rows = await lockTasks(
       tx,
-      stateful.map((i) => i.taskId),
+      jobs.flatMap((j) => j.stateful.map((i) => i.taskId)),
     );
     const transitions: Array<machine.Transition & { from: TaskRow }> = [];
     const staleEvents: machine.TaskEventRecord[] = [];
+    const outcomes = new Map<string, { succeeded: number; failed: number }>();
     // Reports apply in order: an accept and a result for one task may share a batch.
     const current = new Map(rows);
-    const original = new Map(rows);
-    for (const item of stateful) {
-      const kind = item.kind.case as Stateful;
-      const row = current.get(item.taskId);
-      const leased =
-        row && row.attempt === item.attempt && row.worker_id === session.id && isInFlight(row.state);
-      if (!leased) {
-        const resend =
-          row && row.attempt === item.attempt && row.worker_id === session.id && isTerminal(row.state);
-        if (resend && OUTCOMES.has(kind)) {
-          replies.push({ taskId: item.taskId, attempt: item.attempt, kind: 'ack' });
+    for (const job of jobs) {
+      const { session, replies } = job;
+      for (const item of job.stateful) {
+        const kind = item.kind.case as Stateful;
+        const row = current.get(item.taskId);
+        const leased =
+          row && row.attempt === item.attempt && row.worker_id === session.id && isInFlight(row.state);
+        if (!leased) {
+          const resend =
+            row && row.attempt === item.attempt && row.worker_id === session.id && isTerminal(row.state);
+          if (resend && OUTCOMES.has(kind)) {
+            replies.push({ taskId: item.taskId, attempt: item.attempt, kind: 'ack' });
+            continue;
+          }
+          const why = row
+            ? `task ${item.taskId} attempt ${item.attempt} is stale: the task is ${row.state} at attempt ${row.attempt}${row.worker_id && row.worker_id !== session.id ? ` on worker ${row.worker_id}` : ''}`
+            : `task ${item.taskId} does not exist`;
+          replies.push({
+            taskId: item.taskId,
+            attempt: item.attempt,
+            kind: 'rejected',
+            code: Code.FailedPrecondition,
+            message: why,
+          });
+          if (row) {
+            staleEvents.push({
+              task_id: row.id,
+              attempt: item.attempt,
+              type: 'stale_report',
+              worker_id: session.id,
+              from_state: null,
+              to_state: null,
+              message: `${kind} for attempt ${item.attempt} refused: ${why}`,
+            });
+          }
           continue;
         }
-        const why = row
-          ? `task ${item.taskId} attempt ${item.attempt} is stale: the task is ${row.state} at attempt ${row.attempt}${row.worker_id && row.worker_id !== session.id ? ` on worker ${row.worker_id}` : ''}`
-          : `task ${item.taskId} does not exist`;
-        replies.push({
-          taskId: item.taskId,
-          attempt: item.attempt,
-          kind: 'rejected',
-          code: Code.FailedPrecondition,
-          message: why,
-        });
-        if (row) {
-          staleEvents.push({
-            task_id: row.id,
-            attempt: item.attempt,
-            type: 'stale_report',
-            worker_id: session.id,
-            from_state: null,
-            to_state: null,
-            message: `${kind} for attempt ${item.attempt} refused: ${why}`,
-          });
+        // The final state keeps the latest live progress, not the last one written.
+        const live = rt.progress.latest(row.id, row.attempt);
+        const t = transitionFor(rt, item, live ? { ...row, progress: live } : row, now, replies);
+        if (!t) continue;
+        transitions.push({ ...t, from: rows.get(row.id)! });
+        current.set(row.id, t.next);
+        if (OUTCOMES.has(kind)) {
+          replies.push({ taskId: item.taskId, attempt: item.attempt, kind: 'ack' });
+          const count = outcomes.get(session.id) ?? { succeeded: 0, failed: 0 };
+          if (t.next.state === 'succeeded') count.succeeded++;
+          else if (t.next.state === 'failed' || t.next.state === 'queued') count.failed++;
+          outcomes.set(session.id, count);
         }
-        continue;
-      }
-      // The final state keeps the latest live progress, not the last one written.
-      const live = rt.progress.latest(row.id, row.attempt);
-      const t = transitionFor(rt, item, live ? { ...row, progress: live } : row, now, replies);
-      if (!t) continue;
-      transitions.push({ ...t, from: original.get(row.id)! });
-      current.set(row.id, t.next);
-      if (OUTCOMES.has(kind)) {
-        replies.push({ taskId: item.taskId, attempt: item.attempt, kind: 'ack' });
-        if (t.next.state === 'succeeded') succeeded++;
-        else if (t.next.state === 'failed' || t.next.state === 'queued') failed++;
       }
     }
     // Several reports for one task (accept, then result) collapse into one row write,
@@ -116,36 +161,43 @@ export async function applyTaskUpdates(rt: Runtime, session: WorkerSession, item
       ...staleEvents,
     ]);
     for (const id of applied) changed.set(id, finalRows.get(id)!.next);
+    const logs = jobs.flatMap((j) => j.logs);
     if (logs.length > 0) await insertLogs(tx, logs);
-    if (succeeded + failed > 0) await countOutcomes(tx, session.id, succeeded, failed);
+    if (outcomes.size > 0) await countOutcomes(tx, outcomes);
     if ([...changed.values()].some((r) => r.state === 'queued')) await rt.notifier.send(tx, { k: 'wake' });
     await rt.notifier.tasksChanged(tx, [...changed.keys()]);
   });
+  return changed;
+}
 
-  for (const item of stateful) {
-    if (!OUTCOMES.has(item.kind.case ?? '') && item.kind.case !== 'rejected') continue;
-    if (session.held.get(item.taskId) === item.attempt) session.held.delete(item.taskId);
-    rt.progress.drop(item.taskId);
+/** Durable now: free the slots, acknowledge, tell watchers, and dispatch into the freed slots. */
+function afterCommit(rt: Runtime, jobs: readonly Job[], changed: ReadonlyMap<string, TaskRow>) {
+  for (const { session, stateful, replies, logs } of jobs) {
+    for (const item of stateful) {
+      if (!OUTCOMES.has(item.kind.case ?? '') && item.kind.case !== 'rejected') continue;
+      if (session.held.get(item.taskId) === item.attempt) session.held.delete(item.taskId);
+      rt.progress.drop(item.taskId);
+    }
+    for (const reply of replies) {
+      session.command({
+        taskId: reply.taskId,
+        attempt: reply.attempt,
+        kind:
+          reply.kind === 'ack'
+            ? { case: 'ack', value: {} }
+            : {
+                case: 'rejected',
+                value: { code: reply.code ?? Code.FailedPrecondition, message: reply.message ?? '' },
+              },
+      });
+    }
+    if (logs.length > 0) publishLogs(rt, logs);
   }
-  for (const reply of replies) {
-    session.command({
-      taskId: reply.taskId,
-      attempt: reply.attempt,
-      kind:
-        reply.kind === 'ack'
-          ? { case: 'ack', value: {} }
-          : {
-              case: 'rejected',
-              value: { code: reply.code ?? Code.FailedPrecondition, message: reply.message ?? '' },
-            },
-    });
-  }
-  if (logs.length > 0) publishLogs(rt, logs);
   for (const row of changed.values()) {
     rt.hub.publishRow(row);
     if (row.state === 'queued') rt.dispatcher.wakeAt(row.run_at);
   }
-  rt.dispatcher.slotsFreed(session.id);
+  for (const { session } of jobs) rt.dispatcher.slotsFreed(session.id);
 }
 
 function transitionFor(
@@ -250,18 +302,17 @@ function logRows(item: TaskUpdate, entries: readonly LogEntry[]): LogRow[] {
   }));
 }
 
-async function storeLogs(rt: Runtime, logs: LogRow[]) {
-  await insertLogs(rt.db, logs);
-  publishLogs(rt, logs);
-}
-
 function publishLogs(rt: Runtime, logs: LogRow[]) {
   for (const taskId of new Set(logs.map((l) => l.task_id))) rt.hub.publishLogsAdded(taskId);
 }
 
-async function countOutcomes(q: Queryable, workerId: string, succeeded: number, failed: number) {
+async function countOutcomes(
+  q: Queryable,
+  outcomes: ReadonlyMap<string, { succeeded: number; failed: number }>,
+) {
   await q.query(
-    'UPDATE workers SET succeeded_count = succeeded_count + $2, failed_count = failed_count + $3 WHERE id = $1',
-    [workerId, succeeded, failed],
+    `UPDATE workers w SET succeeded_count = w.succeeded_count + x.succeeded, failed_count = w.failed_count + x.failed
+     FROM jsonb_to_recordset($1::jsonb) AS x(id text, succeeded int, failed int) WHERE w.id = x.id`,
+    [JSON.stringify([...outcomes].map(([id, c]) => ({ id, ...c })))],
   );
 }
