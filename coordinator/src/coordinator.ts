@@ -1,11 +1,12 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { addServiceImpl, FleetService, TaskService, WorkerService } from '@taskwire/proto';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { ArtifactReceiver } from './artifacts/artifact-receiver.js';
 import { type CoordinatorConfig, DEFAULT_CONFIG } from './runtime/config.js';
 import { Dispatcher } from './runtime/dispatcher.js';
 import { LeaseKeeper } from './runtime/lease-keeper.js';
+import { createLogger } from './runtime/logger.js';
 import { type Notice, Notifier } from './runtime/notifier.js';
 import { ProgressWriter } from './runtime/progress-writer.js';
 import type { Runtime } from './runtime/runtime.js';
@@ -58,7 +59,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
     limits: { ...DEFAULT_CONFIG.limits, ...options.limits },
   };
   const id = uuidv7();
-  const log = (options.logger ?? pino({ name: 'coordinator' })).child({ coordinator_id: id });
+  const log = (options.logger ?? createLogger('coordinator')).child({ coordinator_id: id });
   const db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ migrations: applied }, 'applied migrations');
