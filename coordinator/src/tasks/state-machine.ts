@@ -161,52 +161,62 @@ export function fail(
   );
 }
 
+/**
+ * An attempt the coordinator ends itself (timeout, lost lease, lost worker): a retryable
+ * failure of type `type`; when it is retried, the event names the cause instead of
+ * 'retry_scheduled'.
+ */
+function coordinatorFailure(
+  task: TaskRow,
+  now: Date,
+  type: string,
+  message: string,
+  retryEvent: EventType | null,
+  random?: () => number,
+): Transition {
+  const t = fail(task, { type, message, retryable: true, details: '' }, now, random);
+  if (!retryEvent || t.next.state !== 'queued') return t;
+  return { next: t.next, event: { ...t.event, type: retryEvent } };
+}
+
 /** The attempt ran past its timeout: the worker is told to cancel, the attempt fails. */
 export function timeOut(task: TaskRow, now: Date, random?: () => number): Transition {
-  const t = fail(
+  return coordinatorFailure(
     task,
-    {
-      type: 'DEADLINE_EXCEEDED',
-      message: `attempt ${task.attempt} exceeded its timeout`,
-      retryable: true,
-      details: '',
-    },
     now,
+    'DEADLINE_EXCEEDED',
+    `attempt ${task.attempt} exceeded its timeout`,
+    'timed_out',
     random,
   );
-  return {
-    next: t.next,
-    event: { ...t.event, type: t.next.state === 'queued' ? 'timed_out' : t.event.type },
-  };
 }
 
 /** Nobody answered the input request in time. */
 export function inputTimeOut(task: TaskRow, now: Date, random?: () => number): Transition {
-  return fail(
-    task,
-    { type: 'INPUT_TIMEOUT', message: 'no input was given in time', retryable: true, details: '' },
-    now,
-    random,
-  );
+  return coordinatorFailure(task, now, 'INPUT_TIMEOUT', 'no input was given in time', null, random);
 }
 
 /** The worker holding the attempt stopped renewing its lease. */
 export function leaseExpire(task: TaskRow, now: Date, random?: () => number): Transition {
-  const t = fail(
+  return coordinatorFailure(
     task,
-    {
-      type: 'LEASE_EXPIRED',
-      message: `worker ${task.worker_id} stopped renewing its lease`,
-      retryable: true,
-      details: '',
-    },
     now,
+    'LEASE_EXPIRED',
+    `worker ${task.worker_id} stopped renewing its lease`,
+    'lease_expired',
     random,
   );
-  return {
-    next: t.next,
-    event: { ...t.event, type: t.next.state === 'queued' ? 'lease_expired' : t.event.type },
-  };
+}
+
+/** The worker came back without this attempt (it restarted): the attempt is lost. */
+export function workerLost(task: TaskRow, now: Date): Transition {
+  return coordinatorFailure(
+    task,
+    now,
+    'WORKER_LOST',
+    `worker ${task.worker_id} reconnected without this attempt (it restarted)`,
+    null,
+  );
 }
 
 /** The task waited longer than its schedule-to-start timeout for a first start. */
@@ -225,20 +235,6 @@ export function scheduleToStartTimeOut(task: TaskRow, now: Date): Transition {
     },
     'failed',
     'SCHEDULE_TO_START_TIMEOUT',
-  );
-}
-
-/** The worker came back without this attempt (it restarted): the attempt is lost. */
-export function workerLost(task: TaskRow, now: Date): Transition {
-  return fail(
-    task,
-    {
-      type: 'WORKER_LOST',
-      message: `worker ${task.worker_id} reconnected without this attempt (it restarted)`,
-      retryable: true,
-      details: '',
-    },
-    now,
   );
 }
 
