@@ -27,8 +27,8 @@ export async function idle(fleet: BenchFleet, seconds: number) {
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const after = await read();
   await client.end();
-  // The two reads above are transactions of this benchmark, not of the coordinator.
-  const coordinatorXacts = after - before - 2;
+  // Each read is two transactions of this benchmark, not of the coordinator.
+  const coordinatorXacts = after - before - 4;
   console.log(
     `idle: ${coordinatorXacts} transactions in ${seconds} s = ${(coordinatorXacts / seconds).toFixed(2)}/s ` +
       '(heartbeat interval 1 s: one batched lease renewal per second)',
