@@ -428,7 +428,8 @@ export type Task = Message<'taskwire.v1.Task'> & {
   attempt: number;
 
   /**
-   * The worker holding the current attempt, while ASSIGNED / RUNNING / WAITING_INPUT.
+   * The worker holding the current attempt while ASSIGNED / RUNNING / WAITING_INPUT; once the
+   * task is finished, the worker of its last attempt. Empty while QUEUED.
    *
    * @generated from field: string worker_id = 5;
    */
