@@ -117,12 +117,6 @@ export class Dispatcher {
       return;
     }
     sendAssignments(this.rt, session, rows);
-    void this.rt.notifier
-      .tasksChanged(
-        this.rt.db,
-        rows.map((r) => r.id),
-      )
-      .catch(() => {});
     // A full batch means more may be waiting for this worker's remaining slots.
     if (rows.length === limit) this.wanted.add(session.id);
   }

@@ -36,14 +36,29 @@ export class Notifier {
   }
 
   /**
-   * Lets watchers on other coordinators see changes made here. PGlite is one process, so
-   * there is nobody to tell and the statement is skipped.
+   * Sends notices in ONE statement (it rides in the transaction that made the changes). Task
+   * changes are only for watchers on other coordinators: PGlite is one process, so they are
+   * left out there.
    */
-  async tasksChanged(q: Queryable, ids: readonly string[]): Promise<void> {
-    if (this.rt.db.engine === 'pglite') return;
-    for (let i = 0; i < ids.length; i += IDS_PER_NOTICE) {
-      await this.send(q, { k: 'tasks', ids: ids.slice(i, i + IDS_PER_NOTICE) });
+  async sendAll(
+    q: Queryable,
+    notices: readonly Notice[],
+    changedTaskIds: readonly string[] = [],
+  ): Promise<void> {
+    const { channel, payloads } = this.payloads(notices, changedTaskIds);
+    if (payloads.length === 0) return;
+    await q.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [channel, payloads]);
+  }
+
+  /** The payloads sendAll would send, for a statement that notifies by itself. */
+  payloads(notices: readonly Notice[], changedTaskIds: readonly string[] = []) {
+    const all = [...notices];
+    if (this.rt.db.engine !== 'pglite') {
+      for (let i = 0; i < changedTaskIds.length; i += IDS_PER_NOTICE) {
+        all.push({ k: 'tasks', ids: changedTaskIds.slice(i, i + IDS_PER_NOTICE) });
+      }
     }
+    return { channel: CHANNEL, payloads: all.map((n) => JSON.stringify({ ...n, c: this.rt.id })) };
   }
 
   async send(q: Queryable, notice: Notice): Promise<void> {

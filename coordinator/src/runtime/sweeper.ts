@@ -67,9 +67,9 @@ export class Sweeper {
         const due = await lockDueTasks(tx, now, BATCH);
         const transitions = due.map((row) => ({ ...decide(row, now), from: row as TaskRow }));
         const saved = await saveTransitions(tx, transitions, now);
-        if (saved.some((t) => t.next.state === 'queued')) await this.rt.notifier.send(tx, { k: 'wake' });
-        await this.rt.notifier.tasksChanged(
+        await this.rt.notifier.sendAll(
           tx,
+          saved.some((t) => t.next.state === 'queued') ? [{ k: 'wake' }] : [],
           saved.map((t) => t.next.id),
         );
         return { done: saved.map((t, i) => ({ t, from: transitions[i]!.from })), count: due.length };

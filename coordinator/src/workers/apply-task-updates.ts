@@ -3,9 +3,8 @@ import { Code } from '@connectrpc/connect';
 import type { LogEntry, TaskUpdate } from '@taskwire/proto';
 import type { Runtime } from '../runtime/runtime.js';
 import { lockTasks } from '../sql/lock-tasks.js';
-import { insertEvents, saveTaskRows } from '../sql/save-transitions.js';
+import { writeBatch } from '../sql/save-transitions.js';
 import { insertLogs, type LogRow } from '../sql/task-logs-sql.js';
-import type { Queryable } from '../store/db.js';
 import * as machine from '../tasks/state-machine.js';
 import { isInFlight, isTerminal, type TaskRow } from '../tasks/task-row.js';
 import { recordProgress } from './record-progress.js';
@@ -155,17 +154,21 @@ async function applyInOneTransaction(rt: Runtime, jobs: readonly Job[]): Promise
     // guarded by the state that was read; every report keeps its own event.
     const finalRows = new Map<string, { from: TaskRow; next: TaskRow }>();
     for (const t of transitions) finalRows.set(t.next.id, { from: t.from, next: current.get(t.next.id)! });
-    const applied = await saveTaskRows(tx, [...finalRows.values()], now);
-    await insertEvents(tx, [
-      ...transitions.filter((t) => applied.has(t.next.id)).map((t) => t.event),
-      ...staleEvents,
-    ]);
-    for (const id of applied) changed.set(id, finalRows.get(id)!.next);
     const logs = jobs.flatMap((j) => j.logs);
     if (logs.length > 0) await insertLogs(tx, logs);
-    if (outcomes.size > 0) await countOutcomes(tx, outcomes);
-    if ([...changed.values()].some((r) => r.state === 'queued')) await rt.notifier.send(tx, { k: 'wake' });
-    await rt.notifier.tasksChanged(tx, [...changed.keys()]);
+    const requeued = [...finalRows.values()].some((r) => r.next.state === 'queued');
+    const applied = await writeBatch(
+      tx,
+      {
+        changes: [...finalRows.values()],
+        events: transitions.map((t) => t.event),
+        notes: staleEvents,
+        outcomes,
+        notify: rt.notifier.payloads(requeued ? [{ k: 'wake' }] : [], [...finalRows.keys()]),
+      },
+      now,
+    );
+    for (const id of applied) changed.set(id, finalRows.get(id)!.next);
   });
   return changed;
 }
@@ -304,15 +307,4 @@ function logRows(item: TaskUpdate, entries: readonly LogEntry[]): LogRow[] {
 
 function publishLogs(rt: Runtime, logs: LogRow[]) {
   for (const taskId of new Set(logs.map((l) => l.task_id))) rt.hub.publishLogsAdded(taskId);
-}
-
-async function countOutcomes(
-  q: Queryable,
-  outcomes: ReadonlyMap<string, { succeeded: number; failed: number }>,
-) {
-  await q.query(
-    `UPDATE workers w SET succeeded_count = w.succeeded_count + x.succeeded, failed_count = w.failed_count + x.failed
-     FROM jsonb_to_recordset($1::jsonb) AS x(id text, succeeded int, failed int) WHERE w.id = x.id`,
-    [JSON.stringify([...outcomes].map(([id, c]) => ({ id, ...c })))],
-  );
 }
