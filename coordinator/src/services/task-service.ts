@@ -5,6 +5,7 @@ import { type LogEntry, LogEntrySchema, TaskEventSchema, type TaskService } from
 import { AsyncQueue } from '../runtime/async-queue.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { TaskChange } from '../runtime/task-hub.js';
+import { artifactToProto, getArtifact, listArtifacts } from '../sql/artifacts-sql.js';
 import { listTaskEventRows, listTaskRows } from '../sql/list-tasks.js';
 import { getTaskRow } from '../sql/lock-tasks.js';
 import { readLogs } from '../sql/task-logs-sql.js';
@@ -215,32 +216,16 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
       }
     },
 
+    async listTaskArtifacts(request) {
+      const task = await load(request.id);
+      return { artifacts: (await listArtifacts(rt.db, task.id)).map(artifactToProto) };
+    },
+
     async getArtifact(request) {
       const id = validateId(request.id);
-      const { rows } = await rt.db.query<{
-        id: string;
-        task_id: string;
-        attempt: number;
-        name: string;
-        content_type: string;
-        size_bytes: number;
-        data: Uint8Array;
-        created_at: Date;
-      }>('SELECT * FROM artifacts WHERE id = $1', [id]);
-      const a = rows[0];
-      if (!a) throw new ConnectError(`artifact ${id} not found`, Code.NotFound);
-      return {
-        artifact: {
-          id: a.id,
-          taskId: a.task_id,
-          attempt: a.attempt,
-          name: a.name,
-          contentType: a.content_type,
-          sizeBytes: BigInt(a.size_bytes),
-          createdAt: timestampFromDate(a.created_at),
-        },
-        data: a.data,
-      };
+      const artifact = await getArtifact(rt.db, id);
+      if (!artifact) throw new ConnectError(`artifact ${id} not found`, Code.NotFound);
+      return { artifact: artifactToProto(artifact), data: artifact.data };
     },
   };
 }

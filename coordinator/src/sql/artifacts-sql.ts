@@ -1,0 +1,47 @@
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { type Artifact, ArtifactSchema } from '@taskwire/proto';
+import type { Queryable } from '../store/db.js';
+
+export interface ArtifactRow {
+  id: string;
+  task_id: string;
+  attempt: number;
+  name: string;
+  content_type: string;
+  size_bytes: number;
+  created_at: Date;
+}
+
+/** A task's artifacts without their bytes, oldest first. */
+export async function listArtifacts(q: Queryable, taskId: string): Promise<ArtifactRow[]> {
+  const { rows } = await q.query<ArtifactRow>(
+    `SELECT id, task_id, attempt, name, content_type, size_bytes, created_at FROM artifacts
+     WHERE task_id = $1 ORDER BY created_at, id`,
+    [taskId],
+  );
+  return rows;
+}
+
+export async function getArtifact(
+  q: Queryable,
+  id: string,
+): Promise<(ArtifactRow & { data: Uint8Array }) | undefined> {
+  const { rows } = await q.query<ArtifactRow & { data: Uint8Array }>(
+    'SELECT * FROM artifacts WHERE id = $1',
+    [id],
+  );
+  return rows[0];
+}
+
+export function artifactToProto(a: ArtifactRow): Artifact {
+  return create(ArtifactSchema, {
+    id: a.id,
+    taskId: a.task_id,
+    attempt: a.attempt,
+    name: a.name,
+    contentType: a.content_type,
+    sizeBytes: BigInt(a.size_bytes),
+    createdAt: timestampFromDate(a.created_at),
+  });
+}
