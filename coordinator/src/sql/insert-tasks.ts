@@ -55,7 +55,7 @@ export async function insertTasks(q: Queryable, tasks: readonly TaskToInsert[], 
           priority int, max_attempts int, retry jsonb, run_at timestamptz, timeout_ms bigint,
           schedule_to_start_ms bigint, input_timeout_ms bigint, schedule_deadline timestamptz,
           idempotency_key text, metadata jsonb, worker_id text)
-       ON CONFLICT (idempotency_key) DO NOTHING
+       ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING *
      ), events AS (
        -- One INSERT, sorted, so that each task's 'submitted' gets a lower id than its 'assigned'.
