@@ -16,7 +16,13 @@ export interface TaskToInsert extends NewTask {
  * against ~5.7 ms for insert-then-claim). A task whose idempotency key is already stored is
  * skipped (ON CONFLICT DO NOTHING) and not returned: the caller looks it up.
  */
-export async function insertTasks(q: Queryable, tasks: readonly TaskToInsert[], now: Date, leaseMs: number) {
+export async function insertTasks(
+  q: Queryable,
+  tasks: readonly TaskToInsert[],
+  now: Date,
+  leaseMs: number,
+  notify: { channel: string; payloads: readonly string[] },
+) {
   const rows = tasks.map((t) => ({
     id: t.id,
     kind: t.kind,
@@ -67,8 +73,9 @@ export async function insertTasks(q: Queryable, tasks: readonly TaskToInsert[], 
          SELECT id, 1, 'assigned', worker_id, 'queued', 'assigned', 1 FROM inserted WHERE worker_id IS NOT NULL
        ) e ORDER BY e.step, e.id
      )
-     SELECT * FROM inserted`,
-    [jsonRows(rows), now, leaseMs],
+     -- Notices ride in the same statement (evaluated once, with the first row).
+     SELECT inserted.*, (SELECT count(pg_notify($4, p)) FROM unnest($5::text[]) AS p) AS notified FROM inserted`,
+    [jsonRows(rows), now, leaseMs, notify.channel, notify.payloads],
   );
   return inserted;
 }

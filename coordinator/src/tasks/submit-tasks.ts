@@ -11,31 +11,29 @@ import type { NewTask } from './validate-spec.js';
 const FAST_PATH_MAX = 64;
 
 /**
- * Stores new tasks in one transaction (a known idempotency key returns the stored task
- * instead) with their `submitted` events. A task that a connected worker can start now goes
- * to it in the same transaction (the fast path); the rest wake the dispatchers of every
- * coordinator.
+ * Stores new tasks (a known idempotency key returns the stored task instead) with their
+ * `submitted` events in one statement. A task that a connected worker can start now goes to it
+ * in that same statement (the fast path); the rest wake the dispatchers of every coordinator.
  */
 export async function submitTasks(rt: Runtime, specs: NewTask[], now: Date) {
   const tasks: TaskToInsert[] = specs.map((s) => ({ ...s, id: uuidv7() }));
   const picks = pickWorkers(rt, tasks, now);
   for (const task of tasks) task.assignTo = picks.get(task.id)?.id;
+  // ONE statement, committed on its own: tasks, events, fast-path assignments and notices.
+  const notify = rt.notifier.payloads(
+    tasks.some((t) => !t.assignTo) ? [{ k: 'wake' }] : [],
+    tasks.map((t) => t.id),
+  );
   let stored: { inserted: TaskRow[]; known: TaskRow[] };
   try {
-    stored = await rt.db.tx(async (tx) => {
-      const inserted = await insertTasks(tx, tasks, now, rt.config.leaseMs);
-      const insertedIds = new Set(inserted.map((r) => r.id));
-      const missingKeys = tasks
-        .filter((t) => !insertedIds.has(t.id) && t.idempotencyKey)
-        .map((t) => t.idempotencyKey!);
-      const known = await findByIdempotencyKeys(tx, missingKeys);
-      await rt.notifier.sendAll(
-        tx,
-        inserted.some((r) => r.state === 'queued') ? [{ k: 'wake' }] : [],
-        inserted.map((r) => r.id),
-      );
-      return { inserted, known };
-    });
+    const inserted = await insertTasks(rt.db, tasks, now, rt.config.leaseMs, notify);
+    const insertedIds = new Set(inserted.map((r) => r.id));
+    // A known key: the stored task is the answer (it is committed, or the insert would not
+    // have conflicted with it).
+    const missingKeys = tasks
+      .filter((t) => !insertedIds.has(t.id) && t.idempotencyKey)
+      .map((t) => t.idempotencyKey!);
+    stored = { inserted, known: await findByIdempotencyKeys(rt.db, missingKeys) };
   } finally {
     for (const session of picks.values()) session.claiming--;
   }
