@@ -1,3 +1,4 @@
+import type { ServiceImpl } from '@connectrpc/connect';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { addServiceImpl, FleetService, TaskService, WorkerService } from '@taskwire/proto';
 import type { Logger } from 'pino';
@@ -42,10 +43,18 @@ export interface CoordinatorOptions {
   logger?: Logger;
 }
 
+/** The public services' implementations, for a gateway in the same process to mount. */
+export interface CoordinatorServices {
+  readonly task: ServiceImpl<typeof TaskService>;
+  readonly fleet: ServiceImpl<typeof FleetService>;
+}
+
 export interface RunningCoordinator {
   /** host:port the gRPC server listens on. */
   readonly address: string;
   readonly id: string;
+  /** The same implementations the gRPC server runs (no second copy of any state). */
+  readonly services: CoordinatorServices;
   /** Graceful shutdown: stop accepting, tell workers (goaway), flush, close the store. */
   close(): Promise<void>;
 }
@@ -88,8 +97,9 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
   });
   const serviceOptions = { shutdownSignal: shutdown.signal };
   addServiceImpl(server, WorkerService, workerService(rt), serviceOptions);
-  addServiceImpl(server, TaskService, taskService(rt), serviceOptions);
-  addServiceImpl(server, FleetService, fleetService(rt), serviceOptions);
+  const services: CoordinatorServices = { task: taskService(rt), fleet: fleetService(rt) };
+  addServiceImpl(server, TaskService, services.task, serviceOptions);
+  addServiceImpl(server, FleetService, services.fleet, serviceOptions);
 
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {
@@ -109,6 +119,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
   return {
     address,
     id,
+    services,
     close() {
       closing ??= (async () => {
         log.info({ event: 'coordinator.stopping' }, 'coordinator shutting down');

@@ -1,1 +1,6 @@
-export { type CoordinatorOptions, type RunningCoordinator, startCoordinator } from './coordinator.js';
+export {
+  type CoordinatorOptions,
+  type CoordinatorServices,
+  type RunningCoordinator,
+  startCoordinator,
+} from './coordinator.js';

@@ -15,6 +15,7 @@ import {
 } from '@taskwire/proto';
 import { CoordinatorHandle } from './fleet/coordinator-handle.js';
 import { pollUntil } from './fleet/deadline.js';
+import { type GatewayHandle, launchGateway } from './fleet/gateway-handle.js';
 import type { ManagedProcess } from './fleet/managed-process.js';
 import { createFleetStore, type FleetStore, type StoreKind, selectedStore } from './fleet/store.js';
 import { listAllTaskEvents, listEventsOfTasks } from './fleet/task-events.js';
@@ -23,6 +24,7 @@ import { testPassed } from './fleet/test-passed.js';
 import { WorkerHandle, type WorkerOptions } from './fleet/worker-handle.js';
 
 export type { CoordinatorHandle } from './fleet/coordinator-handle.js';
+export { type GatewayHandle, gatewayOf } from './fleet/gateway-handle.js';
 export type { ExitStatus, LogLine } from './fleet/managed-process.js';
 export type { StoreKind } from './fleet/store.js';
 export { inState, isTerminal, type TaskPredicate } from './fleet/task-waiter.js';
@@ -105,6 +107,17 @@ export class Fleet {
     });
     this.workers.push(worker);
     return worker;
+  }
+
+  /**
+   * Starts a standalone gateway (`taskwire gateway`) in front of this fleet's coordinator; it is
+   * stopped with the fleet. For the coordinator's in-process gateway, pass `--gateway 0` in
+   * coordinatorArgs and use gatewayOf(fleet.coordinator.process).
+   */
+  async startGateway(extraArgs: string[] = []): Promise<GatewayHandle> {
+    const gateway = await launchGateway(this.address, this.tempDir, extraArgs);
+    this.processes.push(gateway.process);
+    return gateway;
   }
 
   /** Polls ListWorkers until worker `id` satisfies `predicate`. */

@@ -14,7 +14,7 @@ import { runNodeTests, type TestRunResult } from './suite/node-test-run.js';
  * PGlite and on PostgreSQL. PostgreSQL being unreachable fails the run; nothing is skipped.
  */
 
-const unitDirs = ['proto/dist', 'coordinator/dist', 'workerd/dist', 'cli/dist'];
+const unitDirs = ['proto/dist', 'coordinator/dist', 'workerd/dist', 'cli/dist', 'gateway/dist'];
 /** Started first so that the long files overlap the short ones. */
 const slowFirst = ['throughput', 'coordinator-crash', 'readme-tour', 'worker-crash', 'stream-cut'];
 const minute = 60_000;

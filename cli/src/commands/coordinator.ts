@@ -1,5 +1,14 @@
+import type { RunningCoordinator } from '@taskwire/coordinator';
 import type { CommandContext, CommandSpec } from '../args/command-spec.js';
 import { parseDuration } from '../args/duration.js';
+import type { ParsedArgs } from '../args/parsed-args.js';
+import {
+  GATEWAY_OPTIONS,
+  gatewayExtras,
+  gatewayListeningLine,
+  parseGatewayPort,
+} from '../dev/gateway-options.js';
+import { coordinatorServices } from '../dev/mount-coordinator.js';
 import { isAddressInUse, isPortFree, portInUseMessage } from '../dev/port-probe.js';
 import { parsePort, SERVER_OPTIONS } from '../dev/server-options.js';
 import { shutdownSignal } from '../dev/shutdown-signals.js';
@@ -33,13 +42,28 @@ async function run({ args, io }: CommandContext): Promise<number> {
     io.stderr.write(portInUseMessage(host, port));
     return ExitCode.Usage;
   }
+  const gatewayFlag = args.string('gateway');
+  const gateway =
+    gatewayFlag === undefined ? undefined : await startInProcessGateway(args, coordinator, host);
+  if (gateway) io.stdout.write(gatewayListeningLine(gateway.address));
   const signal = await shutdownSignal(() => {
     io.stderr.write('second signal: exiting without a graceful shutdown\n');
     process.exit(ExitCode.Usage);
   });
   io.stderr.write(`${signal}: shutting down (workers are told to reconnect elsewhere)...\n`);
+  await gateway?.close();
   await coordinator.close();
   return ExitCode.Ok;
+}
+
+async function startInProcessGateway(args: ParsedArgs, coordinator: RunningCoordinator, host: string) {
+  const { startGateway } = await import('@taskwire/gateway');
+  return startGateway({
+    host,
+    port: parseGatewayPort(args.string('gateway'), '--gateway'),
+    services: coordinatorServices(coordinator),
+    ...gatewayExtras(args),
+  });
 }
 
 export const coordinatorCommand: CommandSpec = {
@@ -48,7 +72,8 @@ export const coordinatorCommand: CommandSpec = {
   details: [
     'It logs JSON lines on stdout; the first, event "coordinator.listening", carries its address',
     '(useful with --port 0). Several coordinators may share one PostgreSQL (--database-url).',
-    'Durations: 500ms, 2s, 1m, or plain milliseconds.',
+    'With --gateway PORT it also runs the gateway (see `taskwire gateway --help`) in this process',
+    'and prints {"event":"gateway.listening",...}. Durations: 500ms, 2s, 1m, or plain milliseconds.',
   ],
   positionals: [],
   options: {
@@ -74,6 +99,13 @@ export const coordinatorCommand: CommandSpec = {
       fallback: '5s',
       help: 'silence after which a worker counts as offline',
     },
+    gateway: {
+      type: 'string',
+      value: 'port',
+      env: 'TASKWIRE_GATEWAY_PORT',
+      help: 'also serve Connect/gRPC-Web/gRPC on this port (HTTP/1.1 + h2c), in this process',
+    },
+    ...GATEWAY_OPTIONS,
     lease: {
       type: 'string',
       value: 'duration',

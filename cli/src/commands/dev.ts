@@ -4,6 +4,8 @@ import { parseInteger } from '../args/values.js';
 import { DEFAULT_ADDRESS } from '../client/address.js';
 import { clientsFor, grpcTransportFor } from '../client/clients.js';
 import { demoHintLines, submitDemoTasks } from '../dev/demo-tasks.js';
+import { GATEWAY_OPTIONS, gatewayExtras, parseGatewayPort } from '../dev/gateway-options.js';
+import { coordinatorServices } from '../dev/mount-coordinator.js';
 import { isAddressInUse, isPortFree, portInUseMessage } from '../dev/port-probe.js';
 import { databaseLabel, parsePort, SERVER_OPTIONS } from '../dev/server-options.js';
 import { shutdownSignal } from '../dev/shutdown-signals.js';
@@ -67,6 +69,21 @@ async function run(ctx: CommandContext): Promise<number> {
     return ExitCode.Usage;
   }
   const address = coordinator.address;
+  // Next to the coordinator's port unless told otherwise; with --port 0, a free one too.
+  const gatewayPort = parseGatewayPort(
+    args.string('gateway-port') ?? String(port === 0 ? 0 : port + 1),
+    '--gateway-port',
+  );
+  const { startGateway } = await import('@taskwire/gateway');
+  const gateway = await startGateway({
+    host: HOST,
+    port: gatewayPort,
+    services: coordinatorServices(coordinator),
+    ...gatewayExtras(args),
+  }).catch(async (error: unknown) => {
+    await coordinator.close();
+    throw error;
+  });
   const worker = spawnWorkerd({
     coordinator: address,
     slots,
@@ -85,6 +102,7 @@ async function run(ctx: CommandContext): Promise<number> {
     const ready = {
       event: 'dev.ready',
       address,
+      gateway: gateway.url,
       database: databaseLabel(databaseUrl, dataDir),
       workerPid: worker.pid,
     };
@@ -93,6 +111,7 @@ async function run(ctx: CommandContext): Promise<number> {
     writeLines(io, [
       'taskwire dev is running:',
       `  coordinator  ${address} (gRPC, id ${coordinator.id})`,
+      `  gateway      ${gateway.url} (Connect, gRPC-Web, gRPC; /healthz, /readyz, /artifacts/ID)`,
       `  database     ${databaseLabel(databaseUrl, dataDir)}`,
       `  worker       local workerd, ${slots} slots, state in ${WORKER_STATE_DIR}`,
       'Try, in another terminal:',
@@ -114,6 +133,7 @@ async function run(ctx: CommandContext): Promise<number> {
     io.stderr.write(`error: the local workerd exited (${worker.signalCode ?? `code ${worker.exitCode}`})\n`);
   }
   io.stderr.write('stopping the coordinator...\n');
+  await gateway.close();
   await coordinator.close();
   return ended.signal ? ExitCode.Ok : ExitCode.Usage;
 }
@@ -133,6 +153,12 @@ export const devCommand: CommandSpec = {
     port: SERVER_OPTIONS['port']!,
     'data-dir': SERVER_OPTIONS['data-dir']!,
     'database-url': SERVER_OPTIONS['database-url']!,
+    'gateway-port': {
+      type: 'string',
+      value: 'port',
+      help: 'port of the gateway (Connect, gRPC-Web, gRPC over HTTP/1.1 and h2c); default: --port + 1',
+    },
+    ...GATEWAY_OPTIONS,
     slots: { type: 'string', value: 'n', fallback: '4', help: 'tasks the local worker runs at once' },
     handlers: {
       type: 'string',

@@ -4,6 +4,7 @@ import { coordinatorCommand } from './coordinator.js';
 import { devCommand } from './dev.js';
 import { eventsCommand } from './events.js';
 import { explainCommand } from './explain.js';
+import { gatewayCommand } from './gateway.js';
 import { getCommand } from './get.js';
 import { inputCommand } from './input.js';
 import { listCommand } from './list.js';
@@ -17,6 +18,7 @@ import { workersCommand } from './workers.js';
 export const COMMANDS: readonly CommandSpec[] = [
   devCommand,
   coordinatorCommand,
+  gatewayCommand,
   submitCommand,
   watchCommand,
   getCommand,

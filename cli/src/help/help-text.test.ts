@@ -22,7 +22,7 @@ test('each command help documents every flag, argument and exit code', () => {
   }
 });
 
-test('remote commands take --address; dev and coordinator take --port instead', () => {
+test('remote commands take --address; dev, coordinator and gateway take --port instead', () => {
   for (const command of COMMANDS) {
     const options = allOptions(command);
     assert.equal('address' in options, command.remote, command.name);
@@ -30,6 +30,6 @@ test('remote commands take --address; dev and coordinator take --port instead', 
   }
   assert.deepEqual(
     COMMANDS.filter((command) => !command.remote).map((command) => command.name),
-    ['dev', 'coordinator'],
+    ['dev', 'coordinator', 'gateway'],
   );
 });

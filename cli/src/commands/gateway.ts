@@ -1,0 +1,83 @@
+import { createGrpcTransport } from '@connectrpc/connect-node';
+import { FleetService, TaskService } from '@taskwire/proto';
+import type { CommandContext, CommandSpec } from '../args/command-spec.js';
+import { baseUrlFor } from '../client/address.js';
+import {
+  DEFAULT_GATEWAY_PORT,
+  GATEWAY_OPTIONS,
+  gatewayExtras,
+  gatewayListeningLine,
+  parseGatewayPort,
+} from '../dev/gateway-options.js';
+import { isAddressInUse, portInUseMessage } from '../dev/port-probe.js';
+import { shutdownSignal } from '../dev/shutdown-signals.js';
+import { ExitCode } from '../exit-codes.js';
+
+async function run({ args, io }: CommandContext): Promise<number> {
+  const host = args.string('host') ?? '127.0.0.1';
+  const port = parseGatewayPort(args.string('port'), '--port');
+  const upstream = createGrpcTransport({
+    baseUrl: baseUrlFor(args.string('coordinator') ?? '127.0.0.1:7380'),
+  });
+  const { forwardingService, mount, startGateway } = await import('@taskwire/gateway');
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway({
+      host,
+      port,
+      ...gatewayExtras(args),
+      services: [
+        mount(TaskService, forwardingService(TaskService, upstream)),
+        mount(FleetService, forwardingService(FleetService, upstream)),
+      ],
+    });
+  } catch (error) {
+    if (!isAddressInUse(error)) throw error;
+    io.stderr.write(portInUseMessage(host, port));
+    return ExitCode.Usage;
+  }
+  io.stdout.write(gatewayListeningLine(gateway.address));
+  const signal = await shutdownSignal(() => process.exit(ExitCode.Usage));
+  io.stderr.write(`${signal}: shutting down the gateway\n`);
+  await gateway.close();
+  return ExitCode.Ok;
+}
+
+export const gatewayCommand: CommandSpec = {
+  name: 'gateway',
+  summary: 'run a standalone Connect/gRPC-Web/gRPC gateway in front of a coordinator',
+  details: [
+    'Serves TaskService and FleetService over Connect (JSON and binary), gRPC-Web and gRPC, on',
+    'HTTP/1.1 and h2c on one port, forwarding every call (streams included) to --coordinator with',
+    'its authorization header. Also: GET /healthz (process up), GET /readyz (coordinator and store',
+    'reachable), GET /artifacts/ID (an artifact with its content type), static files (--static-dir).',
+    'It prints one JSON line, {"event":"gateway.listening","address":...}, once it listens.',
+  ],
+  positionals: [],
+  options: {
+    coordinator: {
+      type: 'string',
+      value: 'host:port',
+      env: 'TASKWIRE_COORDINATOR',
+      fallback: '127.0.0.1:7380',
+      help: "the coordinator's gRPC address",
+    },
+    host: {
+      type: 'string',
+      value: 'host',
+      env: 'TASKWIRE_GATEWAY_HOST',
+      fallback: '127.0.0.1',
+      help: 'interface to bind (0.0.0.0 for every interface)',
+    },
+    port: {
+      type: 'string',
+      value: 'port',
+      env: 'TASKWIRE_GATEWAY_PORT',
+      fallback: String(DEFAULT_GATEWAY_PORT),
+      help: 'HTTP/1.1 + h2c port; 0 picks a free one',
+    },
+    ...GATEWAY_OPTIONS,
+  },
+  remote: false,
+  run,
+};

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createClient, createRouterTransport } from '@connectrpc/connect';
+import { createConnectTransport, createGrpcTransport } from '@connectrpc/connect-node';
+import { FleetService, TaskService } from '@taskwire/proto';
+import { forwardingService } from './forwarder.js';
+import { mount, startGateway } from './gateway.js';
+
+const fleetImpl = { getStats: () => ({ workersOnline: 3 }) };
+
+test('one port serves HTTP/1.1 and h2c; static files never leave their folder', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'taskwire-gateway-'));
+  await writeFile(join(dir, 'index.html'), '<h1>app</h1>');
+  await writeFile(join(dir, 'app.js'), 'export {};');
+  const gateway = await startGateway({
+    port: 0,
+    services: [mount(FleetService, fleetImpl), mount(TaskService, {})],
+    staticDir: dir,
+  });
+  t.after(async () => {
+    await gateway.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const h1 = createClient(FleetService, createConnectTransport({ baseUrl: gateway.url, httpVersion: '1.1' }));
+  const h2 = createClient(FleetService, createGrpcTransport({ baseUrl: gateway.url }));
+  assert.equal((await h1.getStats({})).workersOnline, 3);
+  assert.equal((await h2.getStats({})).workersOnline, 3);
+
+  const script = await fetch(`${gateway.url}/app.js`);
+  assert.equal(script.headers.get('content-type'), 'text/javascript; charset=utf-8');
+  // An app route that names no file gets index.html (a refresh on /tasks/ID keeps working).
+  assert.equal(await (await fetch(`${gateway.url}/tasks/123`)).text(), '<h1>app</h1>');
+  assert.equal(await (await fetch(`${gateway.url}/%2e%2e/%2e%2e/etc/passwd`)).text(), '<h1>app</h1>');
+});
+
+test('the forwarder relays unary calls, server streams and upstream errors', async () => {
+  const upstream = createRouterTransport((router) =>
+    router.service(TaskService, {
+      getTask: (request) => ({ task: { id: request.id } }),
+      async *tailTaskLogs() {
+        yield { lastId: 1n };
+        yield { lastId: 2n };
+      },
+      listTaskArtifacts: () => {
+        throw new Error('boom');
+      },
+    }),
+  );
+  const client = createClient(
+    TaskService,
+    createRouterTransport((router) => router.service(TaskService, forwardingService(TaskService, upstream))),
+  );
+  assert.equal((await client.getTask({ id: 'a' })).task?.id, 'a');
+  const ids = [];
+  for await (const message of client.tailTaskLogs({ id: 'a' })) ids.push(message.lastId);
+  assert.deepEqual(ids, [1n, 2n]);
+  await assert.rejects(client.listTaskArtifacts({ id: 'a' }), /internal error/);
+  await assert.rejects(client.cancelTask({ id: 'a' }), /unimplemented/i);
+});

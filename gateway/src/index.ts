@@ -1,0 +1,8 @@
+export { forwardingService } from './forwarder.js';
+export {
+  type GatewayOptions,
+  type MountedService,
+  mount,
+  type RunningGateway,
+  startGateway,
+} from './gateway.js';
