@@ -1,6 +1,28 @@
 // The public API of @taskwire/workerd: the handler SDK and a way to run a worker in-process.
 // Nothing of the worker stream is exported; handlers see only TaskContext.
+export {
+  BROWSER_ENV,
+  type BrowserKind,
+  type BrowserKindOptions,
+  type BrowserScript,
+  type BrowserScriptContext,
+  type BrowserTaskPayload,
+  type ClassifyFailure,
+  createBrowserKind,
+  defineBrowserScript,
+  type PacingOptions,
+  type ScreenshotOptions,
+} from './handlers/browser/index.js';
 export { builtinHandlers } from './handlers/builtin-handlers.js';
+export {
+  type CheckedHandler,
+  InvalidPayloadError,
+  jsonSchema,
+  type PayloadIssue,
+  type PayloadSchema,
+  protoSchema,
+  withPayload,
+} from './payload/index.js';
 export {
   defineHandlers,
   type Handler,
@@ -10,6 +32,7 @@ export {
   type TaskInfo,
   type TaskLog,
 } from './sdk/handler.js';
+export { BlockedError } from './sdk/blocked-error.js';
 export { NonRetryableError } from './sdk/non-retryable-error.js';
 export { sleep } from './sdk/sleep.js';
 export { WORKERD_VERSION } from './version.js';
