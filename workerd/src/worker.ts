@@ -2,6 +2,11 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
+import {
+  type BrowserKindOptions,
+  browserOptionsFromEnv,
+  createBrowserKind,
+} from './handlers/browser/index.js';
 import { builtinHandlers } from './handlers/builtin-handlers.js';
 import { loadHandlerModules } from './handlers/load-handler-modules.js';
 import { ResourceSampler } from './host/resource-sampler.js';
@@ -33,6 +38,11 @@ export interface WorkerOptions {
   handlerModules?: readonly string[];
   /** Offer the built-in demo kinds. Default true. */
   builtins?: boolean;
+  /**
+   * The `browser` kind (Playwright scripts on the system Chromium); false for none. Default: from
+   * the TASKWIRE_BROWSER_* variables, offered only when TASKWIRE_BROWSER_SCRIPTS names a directory.
+   */
+  browser?: BrowserKindOptions | false;
   /** How long running tasks may finish at shutdown before they are aborted. Default 30 s. */
   drainGraceMs?: number;
   /** API token with the worker role. */
@@ -84,13 +94,16 @@ const ABORT_WAIT_MS = 5000;
 export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
   const stateDir = resolve(options.stateDir ?? (process.env['TASKWIRE_STATE_DIR'] || '.taskwire/workerd'));
   const workerId = options.workerId ?? (await loadWorkerId(stateDir));
+  const logger = (options.logger ?? createLogger(options.logLevel)).child({ worker_id: workerId });
+  const browserOptions = options.browser ?? browserOptionsFromEnv(process.env);
+  const browser = browserOptions ? createBrowserKind({ logger, ...browserOptions }) : undefined;
   const handlers: HandlerMap = {
     ...(options.builtins === false ? {} : builtinHandlers),
+    ...browser?.handlers,
     ...(await loadHandlerModules(options.handlerModules ?? [])),
     ...options.handlers,
   };
-  const logger = (options.logger ?? createLogger(options.logLevel)).child({ worker_id: workerId });
-  return new Worker(workerId, handlers, logger, options);
+  return new Worker(workerId, handlers, logger, options, () => browser?.close());
 }
 
 class Worker implements RunningWorker {
@@ -109,6 +122,8 @@ class Worker implements RunningWorker {
     handlers: HandlerMap,
     logger: Logger,
     options: WorkerOptions,
+    /** Releases what the handlers hold (the browser) once no attempt runs any more. */
+    private readonly closeHandlers: () => Promise<void> | undefined,
   ) {
     this.#log = logger;
     this.#drainGraceMs = options.drainGraceMs ?? 30_000;
@@ -201,6 +216,7 @@ class Worker implements RunningWorker {
   #stop(graceful: boolean): Promise<void> {
     this.#stopped ??= (async () => {
       await this.#loop.stop(graceful);
+      await this.closeHandlers();
       this.#resources.close();
       this.#log.info(
         { event: 'worker.stopped', running: this.#runner.activeCount, unacked: this.#runner.outbox.size },
