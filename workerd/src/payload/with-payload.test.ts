@@ -9,7 +9,7 @@ import { withPayload } from './with-payload.js';
 /** Just enough of a context: the wrapper reads `payload` and hands the rest through untouched. */
 function contextWith(payload: unknown): TaskContext<unknown> {
   const signal = new AbortController().signal;
-  return {
+  const context: Partial<TaskContext<unknown>> = {
     payload,
     task: { id: 't1', attempt: 1, kind: 'k', maxAttempts: 3, metadata: {}, labels: [] },
     get signal() {
@@ -20,7 +20,9 @@ function contextWith(payload: unknown): TaskContext<unknown> {
     requestInput: async () => '',
     checkpoint: () => {},
     lastCheckpoint: undefined,
+    artifact: async () => {},
   };
+  return context as TaskContext<unknown>;
 }
 
 test('the handler gets the checked payload and the rest of the context', async () => {
