@@ -7,6 +7,10 @@ export interface RunnerLimits {
   maxResultBytes: number;
   /** 0: no limit given. */
   maxCheckpointBytes: number;
+  /** 0: no limit given. */
+  maxArtifactBytes: number;
+  /** The largest stream message; artifact chunks stay well under it. 0: no limit given. */
+  maxMessageBytes: number;
 }
 
 /** Until a welcome says otherwise: log lines are still cut, so one runaway line cannot clog the stream. */
@@ -14,6 +18,8 @@ export const DEFAULT_LIMITS: RunnerLimits = {
   maxLogLineBytes: 64 * 1024,
   maxResultBytes: 0,
   maxCheckpointBytes: 0,
+  maxArtifactBytes: 0,
+  maxMessageBytes: 0,
 };
 
 export function limitsFromWelcome(limits: Limits | undefined): RunnerLimits {
@@ -21,5 +27,7 @@ export function limitsFromWelcome(limits: Limits | undefined): RunnerLimits {
     maxLogLineBytes: Number(limits?.maxLogLineBytes ?? 0n) || DEFAULT_LIMITS.maxLogLineBytes,
     maxResultBytes: Number(limits?.maxResultBytes ?? 0n),
     maxCheckpointBytes: Number(limits?.maxCheckpointBytes ?? 0n),
+    maxArtifactBytes: Number(limits?.maxArtifactBytes ?? 0n),
+    maxMessageBytes: Number(limits?.maxMessageBytes ?? 0n),
   };
 }

@@ -10,6 +10,7 @@ import {
   TaskUpdateSchema,
 } from '@taskwire/proto';
 import type { InputRequestOptions, TaskContext, TaskLog } from '../sdk/handler.js';
+import { artifactUpdates } from './artifact-upload.js';
 import type { RunnerLimits } from './runner-limits.js';
 import type { RunningAttempt } from './running-attempt.js';
 import { truncateUtf8 } from './truncate-utf8.js';
@@ -99,6 +100,15 @@ export function createTaskContext<P>(
         );
       }
       channel.send(update({ case: 'checkpoint', value: { data: bytes } }));
+    },
+
+    async artifact(name, data, contentType) {
+      const chunks = artifactUpdates(taskId, attempt, { name, data, contentType }, channel.limits());
+      for (const [index, chunk] of chunks.entries()) {
+        // Lets the stream write between chunks instead of queueing a large file in one go.
+        if (index > 0) await new Promise((resolve) => setImmediate(resolve));
+        channel.send(chunk);
+      }
     },
 
     requestInput(prompt: string, opts: InputRequestOptions = {}) {

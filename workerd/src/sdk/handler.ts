@@ -16,6 +16,13 @@ export interface TaskContext<P = unknown> {
   checkpoint(data: unknown): void;
   /** The data of the latest checkpoint an earlier attempt saved, if any. */
   readonly lastCheckpoint: unknown;
+  /**
+   * Stores a file with the task (a screenshot, a report, a build output); it is listed by
+   * ListTaskArtifacts and read by GetArtifact. Sent in chunks; resolves once all are queued.
+   * `contentType` defaults from the name's extension (else text/plain for a string,
+   * application/octet-stream for bytes). Rejects over the coordinator's max_artifact_bytes.
+   */
+  artifact(name: string, data: Uint8Array | string, contentType?: string): Promise<void>;
 }
 
 /** The identity and settings of the running attempt. */
