@@ -12,6 +12,8 @@ export interface WorkerOptions {
   name?: string;
   /** Address to connect to instead of the coordinator's (e.g. a proxy in front of it). */
   coordinator?: string;
+  /** More environment variables (TASKWIRE_* ones included) for the workerd process. */
+  env?: Record<string, string>;
 }
 
 export interface WorkerLaunch {
@@ -95,7 +97,7 @@ export class WorkerHandle {
       label: `worker ${this.launch.name}${this.starts > 1 ? ` (start ${this.starts})` : ''}`,
       args,
       cwd: this.launch.cwd,
-      env: childEnv(),
+      env: childEnv(options.env),
     });
     this.launch.onSpawn(this.current);
     const connected = await this.current.waitForLog('worker.connected', { timeoutMs: 15_000 });
