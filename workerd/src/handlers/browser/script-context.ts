@@ -18,7 +18,7 @@ export class AttemptScreenshots {
       fullPage: options.fullPage,
       timeout: options.timeoutMs,
     });
-    await storeArtifact(this.ctx, file, png, 'image/png');
+    await this.ctx.artifact(file, png, 'image/png');
     return file;
   }
 }
@@ -49,13 +49,6 @@ export function createScriptContext<P>(
       return screenshots.take(options.page ?? session.page, name, { fullPage: options.fullPage });
     },
   };
-}
-
-// TEMPORARY until ctx.artifact lands in the SDK.
-async function storeArtifact(ctx: TaskContext<unknown>, name: string, data: Uint8Array, type: string) {
-  const artifact = (ctx as { artifact?: (n: string, d: Uint8Array, t: string) => unknown }).artifact;
-  if (typeof artifact !== 'function') throw new Error('this workerd cannot store artifacts yet');
-  await artifact.call(ctx, name, data, type);
 }
 
 function artifactName(name: string | undefined, index: number): string {
