@@ -23,6 +23,7 @@ export {
   protoSchema,
   withPayload,
 } from './payload/index.js';
+export { BlockedError } from './sdk/blocked-error.js';
 export {
   defineHandlers,
   type Handler,
@@ -32,7 +33,6 @@ export {
   type TaskInfo,
   type TaskLog,
 } from './sdk/handler.js';
-export { BlockedError } from './sdk/blocked-error.js';
 export { NonRetryableError } from './sdk/non-retryable-error.js';
 export { sleep } from './sdk/sleep.js';
 export { WORKERD_VERSION } from './version.js';

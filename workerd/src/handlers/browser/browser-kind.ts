@@ -47,7 +47,7 @@ export function createBrowserKind(options: BrowserKindOptions): BrowserKind {
       log.error({ event: 'browser.launch_failed', generation, err: error }, 'the browser did not start'),
     );
     supervisor.on('retired', ({ generation, reason, leases }) =>
-      log.warn({ event: 'browser.retired', generation, reason, leases }, `replacing the browser: ${reason}`),
+      log.warn({ event: 'browser.retired', generation, reason, leases }, `browser retired: ${reason}`),
     );
     supervisor.on('disconnected', ({ generation, expected }) => {
       if (!expected) log.warn({ event: 'browser.disconnected', generation }, 'the browser went away');

@@ -182,7 +182,7 @@ export class BrowserSupervisor<S extends Session> extends EventEmitter<Superviso
         this.#failuresInARow++;
         const limit = this.#options.restartAfterFailures;
         if (limit > 0 && this.#failuresInARow >= limit) {
-          this.#retire(generation, `${this.#failuresInARow} failed attempts in a row`);
+          this.#retire(generation, `${this.#failuresInARow} failed attempt(s) in a row`);
         }
       },
       release: () => {
