@@ -1,12 +1,16 @@
 #!/usr/bin/env node
+import { runChecks } from './check/run-checks.js';
 import { helpText } from './config/help-text.js';
 import { type DaemonConfig, parseCommandLine, UsageError } from './config/worker-flags.js';
+import { BROWSER_ENV, type BrowserKindOptions, browserOptionsFromEnv } from './handlers/browser/index.js';
+import { probeChromiumVersion } from './host/software-versions.js';
 import { createLogger } from './logger.js';
 import { WORKERD_VERSION } from './version.js';
 import { startWorker } from './worker.js';
 
 async function main(): Promise<void> {
   let config: DaemonConfig;
+  let browser: BrowserKindOptions | undefined;
   try {
     const parsed = parseCommandLine(process.argv.slice(2), process.env, process.cwd());
     if (parsed.action === 'help') {
@@ -17,15 +21,24 @@ async function main(): Promise<void> {
       process.stdout.write(`${WORKERD_VERSION}\n`);
       return;
     }
+    if (parsed.action === 'check') {
+      const code = await runChecks(parsed.config, (text) => process.stdout.write(text));
+      // A handler module's timers or sockets must not keep the check from ending.
+      process.exit(code);
+    }
     config = parsed.config;
+    // The flag or config file may name the executable; the other browser settings come from TASKWIRE_BROWSER_*.
+    browser = browserOptionsFromEnv({ ...process.env, [BROWSER_ENV.executablePath]: config.chromiumPath });
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof UsageError || error instanceof RangeError)) throw error;
     process.stderr.write(`workerd: ${error.message}\nRun workerd --help for the options.\n`);
     process.exitCode = 2;
     return;
   }
 
   const logger = createLogger(config.logLevel);
+  // Once, before the first hello, so that the fleet sees which Chromium this worker has.
+  await probeChromiumVersion(config.chromiumPath);
   const worker = await startWorker({
     coordinators: config.coordinators,
     slots: config.slots,
@@ -34,6 +47,7 @@ async function main(): Promise<void> {
     stateDir: config.stateDir,
     handlerModules: config.handlerModules,
     builtins: config.builtins,
+    browser,
     drainGraceMs: config.drainGraceMs,
     token: config.token,
     logger,

@@ -5,6 +5,8 @@ export interface FlagSpec {
   readonly kind: 'string' | 'list' | 'boolean';
   readonly value?: string;
   readonly fallback?: string;
+  /** A file or directory: a relative value starts at the current directory (or the config file's). */
+  readonly path?: boolean;
   readonly help: string;
 }
 
@@ -37,8 +39,11 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
     flag: 'handlers',
     env: 'TASKWIRE_HANDLERS',
     kind: 'list',
-    value: 'a.js,b.js',
-    help: 'ESM modules exporting `handlers` (or a default export): an object of task kind -> handler',
+    value: 'file|dir',
+    path: true,
+    help:
+      'handler modules (.js .mjs .cjs, or .ts .mts compiled on load) exporting `handlers` (or a default export): ' +
+      'task kind -> handler; a directory loads every module directly in it except names starting with "_"',
   },
   {
     flag: 'no-builtins',
@@ -59,6 +64,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
     kind: 'string',
     value: 'dir',
     fallback: '.taskwire/workerd',
+    path: true,
     help: 'where the persistent worker id is kept (relative to the current directory)',
   },
   {
@@ -83,6 +89,25 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
     value: 'level',
     fallback: 'info',
     help: 'fatal, error, warn, info, debug, trace or silent',
+  },
+  {
+    flag: 'browser-executable',
+    env: 'TASKWIRE_BROWSER_EXECUTABLE',
+    kind: 'string',
+    value: 'path',
+    fallback: '/usr/bin/chromium',
+    path: true,
+    help: 'the Chromium that browser tasks launch and `check` tries; its version is reported to the coordinator',
+  },
+  {
+    flag: 'config',
+    env: 'TASKWIRE_CONFIG',
+    kind: 'string',
+    value: 'file',
+    path: true,
+    help:
+      'JSON file of options keyed by flag name, e.g. {"coordinator": ["a:7380"], "slots": 8}; ' +
+      'flags and TASKWIRE_* variables win over it, and its relative paths start at its own directory',
   },
   { flag: 'help', kind: 'boolean', help: 'print this help and exit' },
   { flag: 'version', kind: 'boolean', help: 'print the workerd version and exit' },

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { BROWSER_ENV } from '../handlers/browser/browser-options.js';
 import { FLAG_SPECS } from './flag-specs.js';
 import { helpText } from './help-text.js';
 import { parseCommandLine, UsageError } from './worker-flags.js';
@@ -101,4 +102,5 @@ test('--help and --version are actions; help documents every flag and variable',
     assert.ok(help.includes(`--${spec.flag}`), spec.flag);
     if (spec.env) assert.ok(help.includes(spec.env), spec.env);
   }
+  for (const variable of Object.values(BROWSER_ENV)) assert.ok(help.includes(variable), variable);
 });

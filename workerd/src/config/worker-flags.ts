@@ -1,13 +1,18 @@
-import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { type ConfigFile, readConfigFile } from './config-file.js';
 import { parseDuration } from './duration.js';
-import { FLAG_SPECS, type FlagSpec } from './flag-specs.js';
+import { FLAG_SPECS } from './flag-specs.js';
+import { layerOptions, type OptionSources } from './option-sources.js';
+import { UsageError } from './usage-error.js';
 
-/** The daemon's settings after flags, environment and defaults are combined. */
+export { UsageError } from './usage-error.js';
+
+/** The daemon's settings after flags, environment, config file and defaults are combined. */
 export interface DaemonConfig {
   coordinators: string[];
   slots: number;
   labels: string[];
+  /** Absolute paths of modules or directories. */
   handlerModules: string[];
   builtins: boolean;
   name?: string;
@@ -16,25 +21,32 @@ export interface DaemonConfig {
   drainGraceMs: number;
   token?: string;
   logLevel: string;
+  /** Absolute path of the Chromium executable (it may not exist). */
+  chromiumPath: string;
+  /** Absolute path of the config file read, if any. */
+  configFile?: string;
 }
 
 export type ParsedCommandLine =
   | { action: 'help' }
   | { action: 'version' }
-  | { action: 'run'; config: DaemonConfig };
+  | { action: 'run'; config: DaemonConfig }
+  | { action: 'check'; config: DaemonConfig };
 
-/** A command line that cannot be used; the message names the flag and what is wrong. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+/** Subcommands; with none, workerd runs the daemon. */
+const COMMANDS = ['check'] as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** Reads workerd's command line; each flag falls back to its TASKWIRE_* variable, then its default. */
+/**
+ * Reads workerd's command line. Each option comes from its flag, else its TASKWIRE_* variable,
+ * else the config file (--config / TASKWIRE_CONFIG), else its default.
+ */
 export function parseCommandLine(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
   cwd: string,
+  readFile?: (path: string) => string,
 ): ParsedCommandLine {
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const spec of FLAG_SPECS) {
@@ -44,73 +56,62 @@ export function parseCommandLine(
     };
   }
   let values: Record<string, unknown>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
+    ({ values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   if (values['help']) return { action: 'help' };
   if (values['version']) return { action: 'version' };
+  const [command, ...extra] = positionals;
+  if (command !== undefined && !(COMMANDS as readonly string[]).includes(command)) {
+    throw new UsageError(`unknown command "${command}" (commands: ${COMMANDS.join(', ')})`);
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
 
-  const read = (flag: string) => {
-    const spec = FLAG_SPECS.find((s) => s.flag === flag) as FlagSpec;
-    return { spec, given: values[flag], fromEnv: spec.env ? env[spec.env] : undefined };
-  };
-  const text = (flag: string): string | undefined => {
-    const { spec, given, fromEnv } = read(flag);
-    if (typeof given === 'string') return given;
-    return fromEnv !== undefined && fromEnv !== '' ? fromEnv : spec.fallback;
-  };
-  const list = (flag: string): string[] => {
-    const { spec, given, fromEnv } = read(flag);
-    const raw = Array.isArray(given) && given.length > 0 ? given : [fromEnv || spec.fallback || ''];
-    return raw
-      .flatMap((item: string) => item.split(','))
-      .map((item) => item.trim())
-      .filter((item) => item !== '');
-  };
-  const flagOn = (flag: string): boolean => {
-    const { given, fromEnv } = read(flag);
-    if (given === true) return true;
-    return fromEnv !== undefined && ['1', 'true', 'yes'].includes(fromEnv.toLowerCase());
-  };
+  const configPath = layerOptions(values, env, undefined, cwd).text('config');
+  const file: ConfigFile | undefined = configPath ? readConfigFile(configPath, readFile) : undefined;
+  const config = daemonConfig(layerOptions(values, env, file, cwd), file);
+  return command === 'check' ? { action: 'check', config } : { action: 'run', config };
+}
 
-  const coordinators = list('coordinator');
+function daemonConfig(options: OptionSources, file: ConfigFile | undefined): DaemonConfig {
+  const coordinators = options.list('coordinator');
   if (coordinators.length === 0) throw new UsageError('--coordinator: give at least one host:port');
   for (const address of coordinators) {
     if (!/^(\[[0-9a-fA-F:.]+\]|[^:[\]\s]+):\d{1,5}$/.test(address)) {
       throw new UsageError(`--coordinator: "${address}" is not host:port`);
     }
   }
-  const slotsText = text('slots') as string;
+  const slotsText = options.text('slots') as string;
   const slots = Number(slotsText);
   if (!Number.isInteger(slots) || slots < 1) {
     throw new UsageError(`--slots: "${slotsText}" is not a whole number of at least 1`);
   }
-  const graceText = text('drain-grace') as string;
+  const graceText = options.text('drain-grace') as string;
   let drainGraceMs: number;
   try {
     drainGraceMs = parseDuration(graceText);
   } catch (error) {
     throw new UsageError(`--drain-grace: ${(error as Error).message}`);
   }
-  const logLevel = text('log-level') as string;
+  const logLevel = options.text('log-level') as string;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new UsageError(`--log-level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   }
   return {
-    action: 'run',
-    config: {
-      coordinators,
-      slots,
-      labels: list('labels'),
-      handlerModules: list('handlers').map((path) => resolve(cwd, path)),
-      builtins: !flagOn('no-builtins'),
-      name: text('name'),
-      stateDir: resolve(cwd, text('state-dir') as string),
-      drainGraceMs,
-      token: text('token'),
-      logLevel,
-    },
+    coordinators,
+    slots,
+    labels: options.list('labels'),
+    handlerModules: options.list('handlers'),
+    builtins: !options.on('no-builtins'),
+    name: options.text('name'),
+    stateDir: options.text('state-dir') as string,
+    drainGraceMs,
+    token: options.text('token'),
+    logLevel,
+    chromiumPath: options.text('browser-executable') as string,
+    configFile: file?.path,
   };
 }

@@ -2,6 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { type WorkerMessage, WorkerMessageSchema } from '@taskwire/proto';
 import { hostInfo } from '../host/host-info.js';
 import type { ResourceSampler } from '../host/resource-sampler.js';
+import { softwareVersions } from '../host/software-versions.js';
 import type { TaskRunner } from '../runner/task-runner.js';
 import { WORKERD_VERSION } from '../version.js';
 
@@ -33,7 +34,7 @@ export function helloMessage(
         slots: runner.slots,
         running: runner.runningAttempts(),
         resources: resources.sample(),
-        versions: { node: process.versions.node, workerd: WORKERD_VERSION },
+        versions: softwareVersions(),
         draining: runner.shuttingDown,
       },
     },
