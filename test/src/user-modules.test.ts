@@ -37,7 +37,7 @@ test('a payload that fails its schema fails the task at attempt 1, naming the fi
       /payload\.url must match pattern.*payload\.pages must be >= 1/,
     ],
     ['modules.report', { pages: 2 }, /payload\.url is required/],
-    ['modules.retry-plan', { maximumAttempts: 'many' }, /payload\.maximum_attempts /],
+    ['modules.retry-plan', { maximumAttempts: 'many' }, /payload\.maximumAttempts /],
   ];
   for (const [kind, payload, message] of cases) {
     const { task } = await fleet.tasks.submitTask({ spec: spec(kind, payload, { retry: fastRetry(3) }) });

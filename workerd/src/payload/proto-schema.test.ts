@@ -29,6 +29,7 @@ test('a protobuf JSON payload becomes the message', () => {
 test('a bad or unknown field is named', () => {
   assert.match(refusal({ kind: 5 }), /payload\.kind expected string, got 5/);
   assert.match(refusal({ kind: 'k', bogus: true }), /payload\.bogus is not a field/);
+  assert.match(refusal({ kind: 'k', idempotencyKey: 7 }), /payload\.idempotencyKey expected string/);
   assert.match(refusal('text'), /must be a JSON object \(protobuf message taskwire\.v1\.TaskSpec\)/);
   assert.deepEqual(protoSchema(TaskSpecSchema, { ignoreUnknownFields: true }).parse({ bogus: 1 }).kind, '');
 });

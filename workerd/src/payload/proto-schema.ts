@@ -29,12 +29,16 @@ export function protoSchema<Desc extends DescMessage>(
 }
 
 /**
- * protobuf-es names a bad field by its full name (`pkg.Report.pages`) and an unknown one by key;
- * a field of the payload's own message reads better as `payload.pages`.
+ * protobuf-es names a bad field by its full name (`pkg.Report.page_count`) and an unknown one by
+ * key; a field of the payload's own message reads better as `payload.pageCount`.
  */
 function describeError(desc: DescMessage, text: string): PayloadIssue {
-  const own = (name: string) =>
-    name.startsWith(`${desc.typeName}.`) ? `payload.${name.slice(desc.typeName.length + 1)}` : name;
+  const own = (name: string) => {
+    if (!name.startsWith(`${desc.typeName}.`)) return name;
+    const key = name.slice(desc.typeName.length + 1);
+    // Named as the submitter most likely wrote it: the JSON name (maximumAttempts, not maximum_attempts).
+    return `payload.${desc.fields.find((field) => field.name === key)?.jsonName ?? key}`;
+  };
   const badField = /^cannot decode field ([\w.]+) from JSON: (.*)$/s.exec(text);
   if (badField) return { field: own(badField[1] ?? ''), message: badField[2] ?? text };
   const unknownKey = /^cannot decode message ([\w.]+) from JSON: key "(.*)" is unknown$/s.exec(text);
