@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { childEnv } from './fleet/child-env.js';
@@ -35,6 +37,23 @@ test('workerd check passes against a running coordinator, with its handler modul
   // Debian's Chromium in CI; a machine without it reports "not installed", which is no failure.
   assert.match(stdout, /(ok\s+chromium: .* launches headless|--\s+chromium: not installed)/);
   assert.match(stdout, /all checks passed/);
+
+  // The same settings from a config file; its relative handler path starts at the file.
+  const configFile = join(fleet.tempDir, 'workerd.json');
+  await writeFile(
+    configFile,
+    JSON.stringify({
+      coordinator: [fleet.address],
+      handlers: [relative(fleet.tempDir, modulesDir)],
+      'no-builtins': true,
+    }),
+  );
+  const fromFile = await workerdCheck(['--config', configFile]);
+  assert.equal(fromFile.code, 0, fromFile.stdout);
+  assert.match(
+    fromFile.stdout,
+    /ok\s+handlers: 3 kind\(s\): modules\.plain, modules\.report, modules\.retry-plan/,
+  );
 
   // The worker's hello told the fleet what runs on its host.
   const { workers } = await fleet.fleet.listWorkers({});
