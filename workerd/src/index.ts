@@ -15,6 +15,13 @@ export {
 } from './handlers/browser/index.js';
 export { builtinHandlers } from './handlers/builtin-handlers.js';
 export {
+  createShellHandler,
+  SHELL_ENV,
+  type ShellKindOptions,
+  type ShellPayload,
+  type ShellResult,
+} from './handlers/shell/index.js';
+export {
   type CheckedHandler,
   InvalidPayloadError,
   jsonSchema,

@@ -9,6 +9,7 @@ import {
 } from './handlers/browser/index.js';
 import { builtinHandlers } from './handlers/builtin-handlers.js';
 import { loadHandlerModules } from './handlers/load-handler-modules.js';
+import { createShellHandler, type ShellKindOptions, shellOptionsFromEnv } from './handlers/shell/index.js';
 import { ResourceSampler } from './host/resource-sampler.js';
 import { loadWorkerId } from './host/worker-id.js';
 import { createLogger } from './logger.js';
@@ -43,6 +44,12 @@ export interface WorkerOptions {
    * the TASKWIRE_BROWSER_* variables, offered only when TASKWIRE_BROWSER_SCRIPTS names a directory.
    */
   browser?: BrowserKindOptions | false;
+  /**
+   * The `shell` kind (runs any command a submitter sends, as this process's user); true for the
+   * defaults, false for none. Default: from the TASKWIRE_SHELL_* variables, offered only when
+   * TASKWIRE_SHELL is on.
+   */
+  shell?: ShellKindOptions | boolean;
   /** How long running tasks may finish at shutdown before they are aborted. Default 30 s. */
   drainGraceMs?: number;
   /** API token with the worker role. */
@@ -97,9 +104,11 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   const logger = (options.logger ?? createLogger(options.logLevel)).child({ worker_id: workerId });
   const browserOptions = options.browser ?? browserOptionsFromEnv(process.env);
   const browser = browserOptions ? createBrowserKind({ logger, ...browserOptions }) : undefined;
+  const shellOptions = options.shell === true ? {} : (options.shell ?? shellOptionsFromEnv(process.env));
   const handlers: HandlerMap = {
     ...(options.builtins === false ? {} : builtinHandlers),
     ...browser?.handlers,
+    ...(shellOptions ? { shell: createShellHandler(shellOptions) } : {}),
     ...(await loadHandlerModules(options.handlerModules ?? [])),
     ...options.handlers,
   };

@@ -13,6 +13,7 @@ import type { InputRequestOptions, TaskContext, TaskLog } from '../sdk/handler.j
 import { artifactUpdates } from './artifact-upload.js';
 import type { RunnerLimits } from './runner-limits.js';
 import type { RunningAttempt } from './running-attempt.js';
+import { registerStreamLog, type StreamLogLevel } from './stream-log.js';
 import { truncateUtf8 } from './truncate-utf8.js';
 
 /** What a context needs from the runner. */
@@ -36,9 +37,9 @@ export function createTaskContext<P>(
   const update = (kind: MessageInitShape<typeof TaskUpdateSchema>['kind']) =>
     create(TaskUpdateSchema, { taskId, attempt, kind });
 
-  const writeLog = (level: LogLevel, parts: unknown[]) => {
+  const writeText = (level: LogLevel, text: string, stream: string) => {
     if (!run.reporting) return;
-    const lines = format(...parts).split('\n');
+    const lines = text.split('\n');
     if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
     const maxBytes = channel.limits().maxLogLineBytes;
     const at = timestampNow();
@@ -52,18 +53,19 @@ export function createTaskContext<P>(
         level,
         text: cut.text,
         truncated: cut.truncated,
-        stream: 'log',
+        stream,
       });
     });
     channel.send(update({ case: 'log', value: { entries } }));
   };
+  const writeLog = (level: LogLevel, parts: unknown[]) => writeText(level, format(...parts), 'log');
   const log = Object.assign((...parts: unknown[]) => writeLog(LogLevel.INFO, parts), {
     debug: (...parts: unknown[]) => writeLog(LogLevel.DEBUG, parts),
     warn: (...parts: unknown[]) => writeLog(LogLevel.WARN, parts),
     error: (...parts: unknown[]) => writeLog(LogLevel.ERROR, parts),
   }) satisfies TaskLog;
 
-  return {
+  const ctx: TaskContext<P> = {
     payload,
     task: {
       id: taskId,
@@ -142,7 +144,16 @@ export function createTaskContext<P>(
       });
     },
   };
+  registerStreamLog(ctx, (stream, level, text) => writeText(STREAM_LEVELS[level], text, stream));
+  return ctx;
 }
+
+const STREAM_LEVELS: Record<StreamLogLevel, LogLevel> = {
+  debug: LogLevel.DEBUG,
+  info: LogLevel.INFO,
+  warn: LogLevel.WARN,
+  error: LogLevel.ERROR,
+};
 
 /** Checkpoints are JSON when this SDK wrote them; other bytes are handed over as they are. */
 function decodeCheckpoint(data: Uint8Array): unknown {
