@@ -66,7 +66,16 @@ export async function checkCoordinators(
 }
 
 function judgeToken(token: string | undefined, error: ServiceError | undefined): CheckResult {
-  if (!token) return { name: 'token', status: 'skip', detail: 'no token configured' };
+  if (!token) {
+    if (error?.code === status.UNAUTHENTICATED) {
+      return {
+        name: 'token',
+        status: 'fail',
+        detail: 'the coordinator requires one: give --token or TASKWIRE_TOKEN',
+      };
+    }
+    return { name: 'token', status: 'skip', detail: 'no token configured' };
+  }
   if (error?.code === status.UNAUTHENTICATED) {
     return { name: 'token', status: 'fail', detail: `refused: ${error.details}` };
   }
