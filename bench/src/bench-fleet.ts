@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,13 @@ const handlersFile = join(here, 'handlers.js');
 
 export type StoreKind = 'pglite' | 'postgres';
 
+export interface BenchWorker {
+  id: string;
+  process: ChildProcess;
+}
+
 export interface BenchFleet {
+  workers: BenchWorker[];
   coordinator: RunningCoordinator;
   tasks: Client<typeof TaskService>;
   fleet: Client<typeof FleetService>;
@@ -83,15 +89,20 @@ export async function startBenchFleet(store: StoreKind, workers: number, slots: 
     if (Date.now() > deadline) throw new Error('workers did not come online within 30 s');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  const ids = await Promise.all(children.map((_, i) => readFile(join(dir, `w${i}`, 'worker-id'), 'utf8')));
   return {
+    workers: children.map((process, i) => ({ id: ids[i]!.trim(), process })),
     coordinator,
     tasks,
     fleet,
     databaseUrl,
     databaseName,
     async stop() {
-      for (const child of children) child.kill('SIGTERM');
-      await Promise.all(children.map((c) => (c.exitCode === null ? once(c, 'exit') : undefined)));
+      // No drain: a scenario may have stopped a worker (SIGSTOP) that still holds a task.
+      for (const child of children) child.kill('SIGKILL');
+      await Promise.all(
+        children.map((c) => (c.exitCode === null && c.signalCode === null ? once(c, 'exit') : undefined)),
+      );
       await coordinator.close();
       if (databaseName) {
         const admin = new pg.Client({ connectionString: adminUrl });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type StoreKind, startBenchFleet } from './bench-fleet.js';
+import { failover } from './scenarios/failover.js';
 import { idle } from './scenarios/idle.js';
 import { latency } from './scenarios/latency.js';
 import { throughput } from './scenarios/throughput.js';
@@ -10,6 +11,7 @@ Scenarios (default: all):
   latency      submit-to-start latency, one task at a time at --rate per second (1 worker)
   throughput   drain rate of --count no-op tasks on --workers workerd x --slots
   idle         transactions an idle coordinator sends PostgreSQL (needs --store postgres)
+  failover     a worker killed (SIGKILL) or gone silent (SIGSTOP) mid-task: time to OFFLINE and to rerun
 
 Options:
   --store pglite|postgres   default pglite (postgres: TASKWIRE_TEST_DATABASE_URL or the local server)
@@ -37,7 +39,7 @@ if (values.help) {
 }
 const store = values.store as StoreKind;
 if (store !== 'pglite' && store !== 'postgres') throw new Error('--store must be pglite or postgres');
-const scenarios = positionals.length ? positionals : ['latency', 'throughput', 'idle'];
+const scenarios = positionals.length ? positionals : ['latency', 'throughput', 'idle', 'failover'];
 console.log(`taskwire bench on ${store}, node ${process.version}`);
 
 for (const scenario of scenarios) {
@@ -61,6 +63,15 @@ for (const scenario of scenarios) {
       await idle(fleet, Number(values.seconds));
     } finally {
       await fleet.stop();
+    }
+  } else if (scenario === 'failover') {
+    for (const signal of ['SIGKILL', 'SIGSTOP'] as const) {
+      const fleet = await startBenchFleet(store, 2, 1);
+      try {
+        await failover(fleet, signal);
+      } finally {
+        await fleet.stop();
+      }
     }
   } else {
     console.error(`unknown scenario ${scenario}\n\n${usage}`);

@@ -1,9 +1,20 @@
-import type { ServiceImpl } from '@connectrpc/connect';
+import type { DescMethod } from '@bufbuild/protobuf';
+import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { addServiceImpl, FleetService, TaskService, WorkerService } from '@taskwire/proto';
+import {
+  AdminService,
+  addServiceImpl,
+  FleetService,
+  type Role,
+  TaskService,
+  WorkerService,
+} from '@taskwire/proto';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { ArtifactReceiver } from './artifacts/artifact-receiver.js';
+import { AccessControl, type AuthMode } from './auth/access-control.js';
+import { roleToProto } from './auth/role-names.js';
+import { hashTokenSecret } from './auth/token-secret.js';
 import { type CoordinatorConfig, DEFAULT_CONFIG } from './runtime/config.js';
 import { Dispatcher } from './runtime/dispatcher.js';
 import { LeaseKeeper } from './runtime/lease-keeper.js';
@@ -13,10 +24,12 @@ import { ProgressWriter } from './runtime/progress-writer.js';
 import type { Runtime } from './runtime/runtime.js';
 import { Sweeper } from './runtime/sweeper.js';
 import { TaskHub } from './runtime/task-hub.js';
+import { adminService, createToken } from './services/admin-service.js';
 import { applyDrain, fleetService } from './services/fleet-service.js';
 import { taskService } from './services/task-service.js';
 import { workerService } from './services/worker-service.js';
 import { getTaskRow } from './sql/lock-tasks.js';
+import { findTokenByHash } from './sql/tokens-sql.js';
 import { openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { tellWorker } from './tasks/change-task.js';
@@ -40,6 +53,8 @@ export interface CoordinatorOptions {
   leaseMs?: number;
   /** Size limits (see CoordinatorConfig). */
   limits?: Partial<CoordinatorConfig['limits']>;
+  /** `auto` (default): tokens are required once any exists; `required`: always. */
+  auth?: AuthMode;
   logger?: Logger;
 }
 
@@ -47,6 +62,15 @@ export interface CoordinatorOptions {
 export interface CoordinatorServices {
   readonly task: ServiceImpl<typeof TaskService>;
   readonly fleet: ServiceImpl<typeof FleetService>;
+  readonly admin: ServiceImpl<typeof AdminService>;
+}
+
+/** Tokens, for `taskwire dev` to set itself up without a client. */
+export interface CoordinatorTokens {
+  /** A new token; its secret exists only in the result. */
+  create(name: string, role: Role): Promise<{ id: string; secret: string }>;
+  /** The role of a valid (known, unrevoked) secret; undefined otherwise. */
+  roleOf(secret: string): Promise<Role | undefined>;
 }
 
 export interface RunningCoordinator {
@@ -55,6 +79,9 @@ export interface RunningCoordinator {
   readonly id: string;
   /** The same implementations the gRPC server runs (no second copy of any state). */
   readonly services: CoordinatorServices;
+  /** The access check the gRPC server runs before every call; a gateway in-process runs it too. */
+  authorize(method: DescMethod, header: Headers): Promise<void>;
+  readonly tokens: CoordinatorTokens;
   /** Graceful shutdown: stop accepting, tell workers (goaway), flush, close the store. */
   close(): Promise<void>;
 }
@@ -95,11 +122,30 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
     'grpc.keepalive_time_ms': 10_000,
     'grpc.keepalive_timeout_ms': 5000,
   });
-  const serviceOptions = { shutdownSignal: shutdown.signal };
+  const access = new AccessControl(db, options.auth ?? 'auto');
+  const serviceOptions = {
+    shutdownSignal: shutdown.signal,
+    guard: (context: HandlerContext) => access.check(context.method, context.requestHeader),
+  };
   addServiceImpl(server, WorkerService, workerService(rt), serviceOptions);
-  const services: CoordinatorServices = { task: taskService(rt), fleet: fleetService(rt) };
+  const services: CoordinatorServices = {
+    task: taskService(rt),
+    fleet: fleetService(rt),
+    admin: adminService(db, access),
+  };
   addServiceImpl(server, TaskService, services.task, serviceOptions);
   addServiceImpl(server, FleetService, services.fleet, serviceOptions);
+  addServiceImpl(server, AdminService, services.admin, serviceOptions);
+  const tokens: CoordinatorTokens = {
+    async create(name, role) {
+      const { token, secret } = await createToken(db, access, name, role);
+      return { id: token.id, secret };
+    },
+    async roleOf(secret) {
+      const row = await findTokenByHash(db, hashTokenSecret(secret));
+      return row && !row.revoked_at ? roleToProto(row.role) : undefined;
+    },
+  };
 
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {
@@ -120,6 +166,8 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
     address,
     id,
     services,
+    authorize: (method, header) => access.check(method, header),
+    tokens,
     close() {
       closing ??= (async () => {
         log.info({ event: 'coordinator.stopping' }, 'coordinator shutting down');
@@ -143,10 +191,17 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
   };
 }
 
+/** Lets calls under way finish for up to 3 s, then cuts them (tryShutdown's callback may never come then). */
 async function shutdownServer(server: Server): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
   const graceful = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
-  const timer = setTimeout(() => server.forceShutdown(), 3000);
-  await graceful;
+  const forced = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, 3000);
+  });
+  await Promise.race([graceful, forced]);
   clearTimeout(timer);
 }
 

@@ -97,8 +97,9 @@ export class WorkerRegistry {
     if (this.sessions.get(session.id) !== session) return;
     await this.forget(session);
     this.rt.log.info({ worker_id: session.id, event: 'worker.offline', reason }, 'worker offline');
-    // Its tasks' leases now run out unless it comes back: make sure someone looks then.
-    if (session.held.size > 0) this.rt.sweeper.wakeAt(new Date(Date.now() + this.rt.config.leaseMs + 50));
+    // Its tasks' leases now run out unless it comes back: the sweeper, which no longer counts
+    // it as ours, sets its timer to the earliest of them.
+    if (session.held.size > 0) this.rt.sweeper.sweepNow();
   }
 
   private async forget(session: WorkerSession) {
