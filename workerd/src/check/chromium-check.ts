@@ -2,18 +2,11 @@ import { spawn } from 'node:child_process';
 import { access, constants, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_CHROMIUM_ARGS } from '../handlers/browser/chromium-launcher.js';
 import type { CheckResult } from './check-result.js';
 
-/** The flags browser tasks use on these machines: no sandbox, no GPU, no traffic of its own. */
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+/** The flags browser tasks launch Chromium with, so that the check tries what tasks will do. */
+const FLAGS = ['--headless', ...DEFAULT_CHROMIUM_ARGS];
 
 /**
  * Starts Chromium headless on about:blank and reads the page back (--dump-dom). A missing
