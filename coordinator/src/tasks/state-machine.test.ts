@@ -137,6 +137,16 @@ describe('state machine', () => {
     assert.throws(() => machine.provideInput(answered.next, 'again'), /not waiting for input/);
   });
 
+  it('keeps the worker of the last attempt on a finished task, and clears it on a manual retry', () => {
+    const done = machine.succeed(task(), { data: new Uint8Array(), type: '' }, now).next;
+    assert.equal(done.worker_id, 'w1');
+    assert.equal(done.lease_expires_at, null);
+    assert.equal(
+      machine.manualRetry(machine.fail(task({ attempt: 3 }), error, now).next, 1, now).next.worker_id,
+      null,
+    );
+  });
+
   it('retries a failed task manually with more attempts', () => {
     const failed = machine.fail(task({ attempt: 3 }), error, now).next;
     const t = machine.manualRetry(failed, 1, now);

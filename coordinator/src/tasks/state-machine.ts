@@ -90,10 +90,11 @@ const leaveFlight = {
   input_answer: null,
 } satisfies Partial<TaskRow>;
 
+/** A terminal state. The row keeps the worker of the last attempt, for history and filters. */
 function end(task: TaskRow, now: Date, patch: Partial<TaskRow>, type: EventType, message: string | null) {
   return transition(
     task,
-    { ...leaveFlight, ...patch, finished_at: now, schedule_deadline: null },
+    { ...leaveFlight, worker_id: task.worker_id, ...patch, finished_at: now, schedule_deadline: null },
     type,
     message,
   );
@@ -322,6 +323,7 @@ export function manualRetry(task: TaskRow, extra: number, now: Date): Transition
     task,
     {
       state: 'queued',
+      worker_id: null,
       max_attempts: task.attempt + extra,
       run_at: now,
       finished_at: null,

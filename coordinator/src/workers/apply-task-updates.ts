@@ -199,6 +199,7 @@ function afterCommit(rt: Runtime, jobs: readonly Job[], changed: ReadonlyMap<str
   for (const row of changed.values()) {
     rt.hub.publishRow(row);
     if (row.state === 'queued') rt.dispatcher.wakeAt(row.run_at);
+    if (row.input_deadline) rt.sweeper.wakeAt(row.input_deadline);
   }
   for (const { session } of jobs) rt.dispatcher.slotsFreed(session.id);
 }
