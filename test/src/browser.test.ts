@@ -138,24 +138,34 @@ test('browser kind: scripts drive the system Chromium on a local site', async (t
     assert.match(failed.lastError?.message ?? '', /payload\.script: .* is outside the scripts directory/);
   });
 
-  await t.test('a killed Chromium is replaced and the next task succeeds', async () => {
-    const [before] = await chromiumChildren(main);
-    assert.ok(before, 'the earlier tasks left the browser running');
-    const disconnected = main.waitForLog('browser.disconnected', { timeoutMs: 10_000 });
-    process.kill(before, 'SIGKILL');
-    await disconnected;
-    await pollUntil(async () => processGone(before) || undefined, {
-      timeoutMs: 10_000,
-      what: 'Chromium to exit',
-    });
+  await t.test(
+    'a killed Chromium: its attempt fails as BROWSER_CRASHED and runs again on a new browser',
+    async () => {
+      const { task } = await fleet.tasks.submitTask({ spec: browserTask('main', 'hold', undefined, 2) });
+      await fleet.waitForTask(task!.id, (seen) => seen.progress?.step === 'holding', 30_000);
+      const [before] = await chromiumChildren(main);
+      assert.ok(before, 'the browser runs');
+      const disconnected = main.waitForLog('browser.disconnected', { timeoutMs: 10_000 });
+      process.kill(before, 'SIGKILL');
+      await disconnected;
+      await pollUntil(async () => processGone(before) || undefined, {
+        timeoutMs: 10_000,
+        what: 'Chromium to exit',
+      });
 
-    const done = await runToEnd(fleet, browserTask('main', 'stamp'), TaskState.SUCCEEDED);
-    assert.equal(done.attempt, 1, 'the first attempt after the crash succeeds');
-    assert.equal((parseJsonPayload(done.result) as { text: string }).text, 'ok');
-    const after = await chromiumChildren(main);
-    assert.equal(after.length, 1, `one browser again, not ${after.join(', ')}`);
-    assert.notEqual(after[0], before);
-  });
+      const done = await fleet.waitForTask(task!.id, inState(TaskState.SUCCEEDED), 30_000);
+      assert.deepEqual(parseJsonPayload(done.result), { attempt: 2 });
+      const failure = (await fleet.events(task!.id)).find(
+        (event) => event.attempt === 1 && /BROWSER_CRASHED/.test(event.message),
+      );
+      assert.ok(failure, 'attempt 1 is recorded as failed by the crash');
+      const next = await runToEnd(fleet, browserTask('main', 'stamp'), TaskState.SUCCEEDED);
+      assert.equal(next.attempt, 1, 'the next task succeeds at once');
+      const after = await chromiumChildren(main);
+      assert.equal(after.length, 1, `one browser again, not ${after.join(', ')}`);
+      assert.notEqual(after[0], before);
+    },
+  );
 
   await t.test(`pacing: scripts on the paced worker start at least ${PACING_GAP_MS} ms apart`, async () => {
     const { tasks } = await fleet.tasks.submitTasks({

@@ -69,20 +69,24 @@ async function failureOutcome(
   screenshots: AttemptScreenshots,
   graceMs: number,
 ): Promise<unknown> {
+  let blocked = false;
+  if (!lease.crashed) {
+    const page = currentPage(lease.session);
+    blocked = error instanceof BlockedError || (await classify(script, error, page, ctx, graceMs));
+    // Always try, since a picture of the failure is what a person debugging it needs first.
+    await screenshots.take(page, 'failure', { timeoutMs: graceMs }).catch((shotError: unknown) => {
+      ctx.log.warn(`no failure screenshot: ${(shotError as Error)?.message ?? shotError}`);
+    });
+  }
+  // Asked after the screenshot: a killed browser may be noticed only by then. A crashed
+  // browser's attempts do not count towards its restart (it is being replaced already).
+  lease.failed();
   if (lease.crashed) {
-    lease.failed();
     return new BrowserCrashedError(
       `the browser crashed or was killed during the attempt: ${(error as Error)?.message ?? error}`,
       { cause: error },
     );
   }
-  const page = currentPage(lease.session);
-  const blocked = error instanceof BlockedError || (await classify(script, error, page, ctx, graceMs));
-  // Always try, since a picture of the failure is what a person debugging it needs first.
-  await screenshots.take(page, 'failure', { timeoutMs: graceMs }).catch((shotError: unknown) => {
-    ctx.log.warn(`no failure screenshot: ${(shotError as Error)?.message ?? shotError}`);
-  });
-  lease.failed();
   return blocked ? BlockedError.from(error) : error;
 }
 
