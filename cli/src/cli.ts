@@ -5,6 +5,7 @@ import { allOptions } from './args/command-spec.js';
 import { parseCommandArgs } from './args/parsed-args.js';
 import { baseUrlFor } from './client/address.js';
 import { type Clients, clientsFor, grpcTransportFor } from './client/clients.js';
+import { devTokenFromFile } from './client/default-token.js';
 import { describeRpcError, exitCodeForRpcError } from './client/rpc-error.js';
 import { COMMANDS } from './commands/index.js';
 import { ExitCode } from './exit-codes.js';
@@ -65,7 +66,9 @@ async function runCommand(command: CommandSpec, argv: readonly string[], io: Cli
       args,
       io,
       clients() {
-        clients ??= clientsFor(deps.transport ?? grpcTransportFor(address, args.string('token')));
+        clients ??= clientsFor(
+          deps.transport ?? grpcTransportFor(address, args.string('token') ?? devTokenFromFile()),
+        );
         return clients;
       },
     };

@@ -1,3 +1,4 @@
+export * from '../gen/taskwire/v1/admin_service_pb.js';
 export * from '../gen/taskwire/v1/fleet_service_pb.js';
 export * from '../gen/taskwire/v1/task_pb.js';
 export * from '../gen/taskwire/v1/task_service_pb.js';

@@ -44,6 +44,8 @@ export class Fleet {
   readonly tasks: Client<typeof TaskService>;
   readonly fleet: Client<typeof FleetService>;
   readonly workers: WorkerHandle[] = [];
+  /** Bearer token that `tasks` and `fleet` send, once the test has turned access control on. */
+  token: string | undefined;
   private stopped = false;
 
   private constructor(
@@ -52,7 +54,15 @@ export class Fleet {
     readonly tempDir: string,
     private readonly processes: ManagedProcess[],
   ) {
-    const transport = createGrpcTransport({ baseUrl: 'http://' + coordinator.address });
+    const transport = createGrpcTransport({
+      baseUrl: 'http://' + coordinator.address,
+      interceptors: [
+        (next) => (request) => {
+          if (this.token) request.header.set('authorization', `Bearer ${this.token}`);
+          return next(request);
+        },
+      ],
+    });
     this.tasks = createClient(TaskService, transport);
     this.fleet = createClient(FleetService, transport);
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,26 @@ test('README tour: `taskwire dev --demo`, then submit --wait, watch, and Ctrl-C'
     await dev.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });
   });
-  const tasks = createClient(TaskService, createGrpcTransport({ baseUrl: `http://${address}` }));
+  // dev turns access control on and saves its admin token where the CLI (run in `dir`) finds it;
+  // this test's own client reads it from there too, once dev has written it.
+  const devToken = () => {
+    try {
+      return readFileSync(join(dir, '.taskwire/token'), 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const transport = createGrpcTransport({
+    baseUrl: `http://${address}`,
+    interceptors: [
+      (next) => (request) => {
+        const token = devToken();
+        if (token) request.header.set('authorization', `Bearer ${token}`);
+        return next(request);
+      },
+    ],
+  });
+  const tasks = createClient(TaskService, transport);
 
   // The demo task it submits completes. (A new PGlite data dir takes seconds to create.)
   const demoId = await pollUntil(

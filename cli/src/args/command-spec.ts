@@ -69,7 +69,7 @@ export const REMOTE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     type: 'string',
     value: 'token',
     env: 'TASKWIRE_TOKEN',
-    help: 'API token, sent as `authorization: Bearer <token>` (for coordinators that require one)',
+    help: 'API token, sent as `authorization: Bearer <token>`; default: .taskwire/token (saved by `taskwire dev`) if present',
   },
 };
 

@@ -1,16 +1,21 @@
 import { type Client, createClient, type Interceptor, type Transport } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
-import { FleetService, TaskService } from '@taskwire/proto';
+import { AdminService, FleetService, TaskService } from '@taskwire/proto';
 import { baseUrlFor } from './address.js';
 
 /** The coordinator's public services, as the commands use them. */
 export interface Clients {
   readonly tasks: Client<typeof TaskService>;
   readonly fleet: Client<typeof FleetService>;
+  readonly admin: Client<typeof AdminService>;
 }
 
 export function clientsFor(transport: Transport): Clients {
-  return { tasks: createClient(TaskService, transport), fleet: createClient(FleetService, transport) };
+  return {
+    tasks: createClient(TaskService, transport),
+    fleet: createClient(FleetService, transport),
+    admin: createClient(AdminService, transport),
+  };
 }
 
 /** Adds `authorization: Bearer <token>` to every call. */

@@ -1,4 +1,4 @@
-import type { RunningCoordinator } from '@taskwire/coordinator';
+import type { AuthMode, RunningCoordinator } from '@taskwire/coordinator';
 import type { CommandContext, CommandSpec } from '../args/command-spec.js';
 import { parseDuration } from '../args/duration.js';
 import type { ParsedArgs } from '../args/parsed-args.js';
@@ -8,11 +8,12 @@ import {
   gatewayListeningLine,
   parseGatewayPort,
 } from '../dev/gateway-options.js';
-import { coordinatorServices } from '../dev/mount-coordinator.js';
+import { coordinatorAccessCheck, coordinatorServices } from '../dev/mount-coordinator.js';
 import { isAddressInUse, isPortFree, portInUseMessage } from '../dev/port-probe.js';
 import { parsePort, SERVER_OPTIONS } from '../dev/server-options.js';
 import { shutdownSignal } from '../dev/shutdown-signals.js';
 import { ExitCode } from '../exit-codes.js';
+import { UsageError } from '../usage-error.js';
 
 async function run({ args, io }: CommandContext): Promise<number> {
   const host = args.string('host') ?? '127.0.0.1';
@@ -25,6 +26,7 @@ async function run({ args, io }: CommandContext): Promise<number> {
     heartbeatIntervalMs: parseDuration(args.string('heartbeat-interval') ?? '1s', '--heartbeat-interval'),
     heartbeatTimeoutMs: parseDuration(args.string('heartbeat-timeout') ?? '5s', '--heartbeat-timeout'),
     leaseMs: parseDuration(args.string('lease') ?? '10s', '--lease'),
+    auth: parseAuthMode(args.string('auth')),
     ...(databaseUrl ? { databaseUrl } : {}),
   };
   if (port !== 0 && !(await isPortFree(host, port))) {
@@ -56,12 +58,18 @@ async function run({ args, io }: CommandContext): Promise<number> {
   return ExitCode.Ok;
 }
 
+function parseAuthMode(text: string | undefined): AuthMode {
+  if (text === undefined || text === 'auto' || text === 'required') return text ?? 'auto';
+  throw new UsageError(`--auth: "${text}" is not auto or required`);
+}
+
 async function startInProcessGateway(args: ParsedArgs, coordinator: RunningCoordinator, host: string) {
   const { startGateway } = await import('@taskwire/gateway');
   return startGateway({
     host,
     port: parseGatewayPort(args.string('gateway'), '--gateway'),
     services: coordinatorServices(coordinator),
+    interceptors: [coordinatorAccessCheck(coordinator)],
     ...gatewayExtras(args),
   });
 }
@@ -106,6 +114,13 @@ export const coordinatorCommand: CommandSpec = {
       help: 'also serve Connect/gRPC-Web/gRPC on this port (HTTP/1.1 + h2c), in this process',
     },
     ...GATEWAY_OPTIONS,
+    auth: {
+      type: 'string',
+      value: 'auto|required',
+      env: 'TASKWIRE_AUTH',
+      fallback: 'auto',
+      help: 'auto: bearer tokens are required once any token exists (`taskwire token create`); required: always',
+    },
     lease: {
       type: 'string',
       value: 'duration',

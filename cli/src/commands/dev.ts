@@ -3,9 +3,11 @@ import type { CommandContext, CommandSpec } from '../args/command-spec.js';
 import { parseInteger } from '../args/values.js';
 import { DEFAULT_ADDRESS } from '../client/address.js';
 import { clientsFor, grpcTransportFor } from '../client/clients.js';
+import { DEV_TOKEN_FILE } from '../client/default-token.js';
 import { demoHintLines, submitDemoTasks } from '../dev/demo-tasks.js';
+import { ensureDevTokens } from '../dev/dev-tokens.js';
 import { GATEWAY_OPTIONS, gatewayExtras, parseGatewayPort } from '../dev/gateway-options.js';
-import { coordinatorServices } from '../dev/mount-coordinator.js';
+import { coordinatorAccessCheck, coordinatorServices } from '../dev/mount-coordinator.js';
 import { isAddressInUse, isPortFree, portInUseMessage } from '../dev/port-probe.js';
 import { databaseLabel, parsePort, SERVER_OPTIONS } from '../dev/server-options.js';
 import { shutdownSignal } from '../dev/shutdown-signals.js';
@@ -25,8 +27,14 @@ function writeLines(io: CliIo, lines: readonly string[]): void {
 }
 
 /** Submits the demo tasks once the local worker is online; a failure here must not stop dev. */
-async function runDemo(ctx: CommandContext, address: string, addressFlag: string, worker: ChildProcess) {
-  const clients = clientsFor(grpcTransportFor(address));
+async function runDemo(
+  ctx: CommandContext,
+  address: string,
+  addressFlag: string,
+  worker: ChildProcess,
+  token: string,
+) {
+  const clients = clientsFor(grpcTransportFor(address, token));
   const workerGone = new AbortController();
   void childExited(worker).then(() => workerGone.abort(new Error('workerd exited')));
   try {
@@ -74,11 +82,13 @@ async function run(ctx: CommandContext): Promise<number> {
     args.string('gateway-port') ?? String(port === 0 ? 0 : port + 1),
     '--gateway-port',
   );
+  const tokens = await ensureDevTokens(coordinator.tokens);
   const { startGateway } = await import('@taskwire/gateway');
   const gateway = await startGateway({
     host: HOST,
     port: gatewayPort,
     services: coordinatorServices(coordinator),
+    interceptors: [coordinatorAccessCheck(coordinator)],
     ...gatewayExtras(args),
   }).catch(async (error: unknown) => {
     await coordinator.close();
@@ -90,6 +100,7 @@ async function run(ctx: CommandContext): Promise<number> {
     stateDir: WORKER_STATE_DIR,
     handlers: args.list('handlers'),
     drainGrace: DRAIN_GRACE,
+    token: tokens.worker,
     stdout: json ? process.stderr : 'inherit',
   });
   const stopping = shutdownSignal(() => {
@@ -103,6 +114,8 @@ async function run(ctx: CommandContext): Promise<number> {
       event: 'dev.ready',
       address,
       gateway: gateway.url,
+      token: tokens.admin,
+      tokenFile: DEV_TOKEN_FILE,
       database: databaseLabel(databaseUrl, dataDir),
       workerPid: worker.pid,
     };
@@ -113,6 +126,8 @@ async function run(ctx: CommandContext): Promise<number> {
       `  coordinator  ${address} (gRPC, id ${coordinator.id})`,
       `  gateway      ${gateway.url} (Connect, gRPC-Web, gRPC; /healthz, /readyz, /artifacts/ID)`,
       `  database     ${databaseLabel(databaseUrl, dataDir)}`,
+      `  admin token  ${tokens.admin}`,
+      `               (saved in ${DEV_TOKEN_FILE}; the CLI run from this folder sends it by itself)`,
       `  worker       local workerd, ${slots} slots, state in ${WORKER_STATE_DIR}`,
       'Try, in another terminal:',
       `  taskwire submit demo --wait${addressFlag}`,
@@ -120,7 +135,7 @@ async function run(ctx: CommandContext): Promise<number> {
       'Ctrl-C stops the worker, then the coordinator.',
     ]);
   }
-  if (args.flag('demo')) void runDemo(ctx, address, addressFlag, worker);
+  if (args.flag('demo')) void runDemo(ctx, address, addressFlag, worker, tokens.admin);
 
   const ended = await Promise.race([
     stopping.then((signal) => ({ signal })),

@@ -1,5 +1,5 @@
 import { createGrpcTransport } from '@connectrpc/connect-node';
-import { FleetService, TaskService } from '@taskwire/proto';
+import { AdminService, FleetService, TaskService } from '@taskwire/proto';
 import type { CommandContext, CommandSpec } from '../args/command-spec.js';
 import { baseUrlFor } from '../client/address.js';
 import {
@@ -29,6 +29,7 @@ async function run({ args, io }: CommandContext): Promise<number> {
       services: [
         mount(TaskService, forwardingService(TaskService, upstream)),
         mount(FleetService, forwardingService(FleetService, upstream)),
+        mount(AdminService, forwardingService(AdminService, upstream)),
       ],
     });
   } catch (error) {
@@ -47,7 +48,7 @@ export const gatewayCommand: CommandSpec = {
   name: 'gateway',
   summary: 'run a standalone Connect/gRPC-Web/gRPC gateway in front of a coordinator',
   details: [
-    'Serves TaskService and FleetService over Connect (JSON and binary), gRPC-Web and gRPC, on',
+    'Serves TaskService, FleetService and AdminService over Connect (JSON and binary), gRPC-Web and gRPC, on',
     'HTTP/1.1 and h2c on one port, forwarding every call (streams included) to --coordinator with',
     'its authorization header. Also: GET /healthz (process up), GET /readyz (coordinator and store',
     'reachable), GET /artifacts/ID (an artifact with its content type), static files (--static-dir).',

@@ -11,6 +11,7 @@ import { listCommand } from './list.js';
 import { logsCommand } from './logs.js';
 import { retryCommand } from './retry.js';
 import { submitCommand } from './submit.js';
+import { tokenCommand } from './token.js';
 import { watchCommand } from './watch.js';
 import { workersCommand } from './workers.js';
 
@@ -30,4 +31,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   eventsCommand,
   logsCommand,
   workersCommand,
+  tokenCommand,
 ];

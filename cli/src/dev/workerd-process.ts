@@ -23,6 +23,8 @@ export interface WorkerdOptions {
   readonly handlers: readonly string[];
   /** How long running tasks may finish on Ctrl-C; dev keeps this short. */
   readonly drainGrace: string;
+  /** Worker token (passed as TASKWIRE_TOKEN, never on the command line where `ps` shows it). */
+  readonly token?: string;
   /** Where the worker's stdout goes: inherited, or our stderr when stdout must stay JSON. */
   readonly stdout: 'inherit' | NodeJS.WritableStream;
 }
@@ -48,6 +50,7 @@ export function spawnWorkerd(options: WorkerdOptions): ChildProcess {
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', options.stdout === 'inherit' ? 'inherit' : 'pipe', 'inherit'],
     detached: true,
+    env: options.token ? { ...process.env, TASKWIRE_TOKEN: options.token } : process.env,
   });
   if (options.stdout !== 'inherit' && child.stdout) child.stdout.pipe(options.stdout, { end: false });
   // Being detached, the child would outlive a crash of ours; this is the last chance to end it.
