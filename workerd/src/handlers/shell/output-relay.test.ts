@@ -43,3 +43,11 @@ test('past the cap nothing more is passed on, and the summary counts what was cu
   assert.deepEqual(got, [['stdout', '12345']]);
   assert.match(output.summary() ?? '', /^output cut: 13 more bytes/);
 });
+
+test('a chunk of many lines that crosses the cap keeps the lines that fit', () => {
+  const { output, got } = relay(10);
+  output.write('stdout', Buffer.from('abc\ndef\nghi\njkl\n'));
+  output.end();
+  assert.deepEqual(got, [['stdout', 'abc\ndef']]);
+  assert.match(output.summary() ?? '', /^output cut: 8 more bytes/);
+});

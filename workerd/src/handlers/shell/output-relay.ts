@@ -60,14 +60,28 @@ export class OutputRelay {
 
   #emit(stream: 'stdout' | 'stderr', text: string): void {
     if (stream === 'stderr') this.#noteLastLine(text);
-    const bytes = Buffer.byteLength(text) + 1;
     // Once cut, everything after is dropped too: a log with holes in the middle would mislead.
-    if (this.#droppedBytes > 0 || this.#loggedBytes + bytes > this.#capBytes) {
-      this.#droppedBytes += bytes;
+    if (this.#droppedBytes > 0) {
+      this.#droppedBytes += Buffer.byteLength(text) + 1;
       return;
     }
-    this.#loggedBytes += bytes;
-    this.#sink(stream, text);
+    const bytes = Buffer.byteLength(text) + 1;
+    if (this.#loggedBytes + bytes <= this.#capBytes) {
+      this.#loggedBytes += bytes;
+      this.#sink(stream, text);
+      return;
+    }
+    // The chunk crosses the cap: keep the whole lines that still fit.
+    const lines = text.split('\n');
+    let kept = 0;
+    while (kept < lines.length) {
+      const lineBytes = Buffer.byteLength(lines[kept] as string) + 1;
+      if (this.#loggedBytes + lineBytes > this.#capBytes) break;
+      this.#loggedBytes += lineBytes;
+      kept++;
+    }
+    if (kept > 0) this.#sink(stream, lines.slice(0, kept).join('\n'));
+    this.#droppedBytes += lines.slice(kept).reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
   }
 
   #noteLastLine(text: string): void {
