@@ -1,6 +1,7 @@
 import type { DescService } from '@bufbuild/protobuf';
 import {
   type CallOptions,
+  Code,
   ConnectError,
   createClient,
   type HandlerContext,
@@ -22,12 +23,14 @@ function callOptions(context: HandlerContext): CallOptions {
 }
 
 /**
- * The upstream error without its response metadata: that carries the upstream's transport headers
- * (content-type: application/grpc), which would overwrite ours on the way back to the caller.
+ * The upstream error as the caller should see it: without its response metadata (the upstream's
+ * transport headers, content-type: application/grpc, would overwrite ours), and a cancel the caller
+ * never asked for (the connection to a coordinator that died) reported as UNAVAILABLE.
  */
-function withoutMetadata(error: unknown): ConnectError {
+function relayedError(error: unknown, context: HandlerContext): ConnectError {
   const upstream = ConnectError.from(error);
-  const relayed = new ConnectError(upstream.rawMessage, upstream.code, undefined, undefined, upstream);
+  const code = upstream.code === Code.Canceled && !context.signal.aborted ? Code.Unavailable : upstream.code;
+  const relayed = new ConnectError(upstream.rawMessage, code, undefined, undefined, upstream);
   relayed.details.push(...upstream.details);
   return relayed;
 }
@@ -49,7 +52,7 @@ export function forwardingService<S extends DescService>(service: S, transport: 
           try {
             return await call(request, callOptions(context));
           } catch (error) {
-            throw withoutMetadata(error);
+            throw relayedError(error, context);
           }
         };
         break;
@@ -58,7 +61,7 @@ export function forwardingService<S extends DescService>(service: S, transport: 
           try {
             yield* call(request, callOptions(context)) as AsyncIterable<unknown>;
           } catch (error) {
-            throw withoutMetadata(error);
+            throw relayedError(error, context);
           }
         };
         break;
