@@ -2,11 +2,15 @@ import { childEnv } from './child-env.js';
 import { ManagedProcess } from './managed-process.js';
 import { cliMain } from './paths.js';
 
-/** Short timings so that offline detection, lease expiry and retries happen within a test. */
+/**
+ * Short timings so that offline detection, lease expiry and retries happen within a test, yet
+ * long enough (many missed beats) that a starved process on a loaded 2-core machine does not
+ * lose its lease.
+ */
 const defaultTimingFlags: Record<string, string> = {
   '--heartbeat-interval': '200ms',
-  '--heartbeat-timeout': '1s',
-  '--lease': '2s',
+  '--heartbeat-timeout': '2s',
+  '--lease': '3s',
 };
 
 export interface CoordinatorLaunch {
