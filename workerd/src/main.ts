@@ -3,6 +3,7 @@ import { runChecks } from './check/run-checks.js';
 import { helpText } from './config/help-text.js';
 import { type DaemonConfig, parseCommandLine, UsageError } from './config/worker-flags.js';
 import { BROWSER_ENV, type BrowserKindOptions, browserOptionsFromEnv } from './handlers/browser/index.js';
+import { shellOptionsFromEnv } from './handlers/shell/index.js';
 import { probeChromiumVersion } from './host/software-versions.js';
 import { createLogger } from './logger.js';
 import { WORKERD_VERSION } from './version.js';
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
     stateDir: config.stateDir,
     handlerModules: config.handlerModules,
     builtins: config.builtins,
+    // Off unless asked for; its settings come from TASKWIRE_SHELL_* (see --help).
+    shell: config.shell ? (shellOptionsFromEnv({ ...process.env, TASKWIRE_SHELL: '1' }) ?? true) : false,
     browser,
     drainGraceMs: config.drainGraceMs,
     token: config.token,

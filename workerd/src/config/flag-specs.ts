@@ -52,6 +52,15 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
     help: 'do not offer the built-in kinds (demo, demo.input)',
   },
   {
+    flag: 'shell',
+    env: 'TASKWIRE_SHELL',
+    kind: 'boolean',
+    help:
+      'offer the `shell` kind: it runs any command a submitter sends, as this user ' +
+      '(work directories under TASKWIRE_SHELL_WORK_DIR, default the OS temp dir; ' +
+      'SIGTERM-to-SIGKILL grace TASKWIRE_SHELL_KILL_GRACE, default 2s)',
+  },
+  {
     flag: 'name',
     env: 'TASKWIRE_WORKER_NAME',
     kind: 'string',

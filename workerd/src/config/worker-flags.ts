@@ -15,6 +15,8 @@ export interface DaemonConfig {
   /** Absolute paths of modules or directories. */
   handlerModules: string[];
   builtins: boolean;
+  /** Offer the shell kind (--shell / TASKWIRE_SHELL). */
+  shell: boolean;
   name?: string;
   /** Absolute path. */
   stateDir: string;
@@ -106,6 +108,7 @@ function daemonConfig(options: OptionSources, file: ConfigFile | undefined): Dae
     labels: options.list('labels'),
     handlerModules: options.list('handlers'),
     builtins: !options.on('no-builtins'),
+    shell: options.on('shell'),
     name: options.text('name'),
     stateDir: options.text('state-dir') as string,
     drainGraceMs,
