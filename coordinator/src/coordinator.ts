@@ -55,6 +55,8 @@ export interface CoordinatorOptions {
   limits?: Partial<CoordinatorConfig['limits']>;
   /** `auto` (default): tokens are required once any exists; `required`: always. */
   auth?: AuthMode;
+  /** SubmitTask/SubmitTasks calls per token and minute (0 or unset: no limit). */
+  submitsPerMinute?: number;
   logger?: Logger;
 }
 
@@ -122,7 +124,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
     'grpc.keepalive_time_ms': 10_000,
     'grpc.keepalive_timeout_ms': 5000,
   });
-  const access = new AccessControl(db, options.auth ?? 'auto');
+  const access = new AccessControl(db, options.auth ?? 'auto', options.submitsPerMinute ?? 0);
   const serviceOptions = {
     shutdownSignal: shutdown.signal,
     guard: (context: HandlerContext) => access.check(context.method, context.requestHeader),

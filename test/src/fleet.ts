@@ -2,9 +2,10 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { type Client, createClient } from '@connectrpc/connect';
+import { type Client, createClient, type Transport } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import {
+  AdminService,
   FleetService,
   type Task,
   type TaskEvent,
@@ -46,6 +47,7 @@ export class Fleet {
   readonly workers: WorkerHandle[] = [];
   /** Bearer token that `tasks` and `fleet` send, once the test has turned access control on. */
   token: string | undefined;
+  private readonly transport: Transport;
   private stopped = false;
 
   private constructor(
@@ -54,7 +56,7 @@ export class Fleet {
     readonly tempDir: string,
     private readonly processes: ManagedProcess[],
   ) {
-    const transport = createGrpcTransport({
+    this.transport = createGrpcTransport({
       baseUrl: 'http://' + coordinator.address,
       interceptors: [
         (next) => (request) => {
@@ -63,8 +65,13 @@ export class Fleet {
         },
       ],
     });
-    this.tasks = createClient(TaskService, transport);
-    this.fleet = createClient(FleetService, transport);
+    this.tasks = createClient(TaskService, this.transport);
+    this.fleet = createClient(FleetService, this.transport);
+  }
+
+  /** AdminService on the coordinator, sending `token` like `tasks` and `fleet`. */
+  admin(): Client<typeof AdminService> {
+    return createClient(AdminService, this.transport);
   }
 
   /** The coordinator's host:port (stable across coordinator.restart()). */

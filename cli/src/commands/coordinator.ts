@@ -2,6 +2,7 @@ import type { AuthMode, RunningCoordinator } from '@taskwire/coordinator';
 import type { CommandContext, CommandSpec } from '../args/command-spec.js';
 import { parseDuration } from '../args/duration.js';
 import type { ParsedArgs } from '../args/parsed-args.js';
+import { parseInteger } from '../args/values.js';
 import {
   GATEWAY_OPTIONS,
   gatewayExtras,
@@ -27,6 +28,7 @@ async function run({ args, io }: CommandContext): Promise<number> {
     heartbeatTimeoutMs: parseDuration(args.string('heartbeat-timeout') ?? '5s', '--heartbeat-timeout'),
     leaseMs: parseDuration(args.string('lease') ?? '10s', '--lease'),
     auth: parseAuthMode(args.string('auth')),
+    submitsPerMinute: parseInteger(args.string('submit-rate') ?? '0', '--submit-rate', 0, 1_000_000_000),
     ...(databaseUrl ? { databaseUrl } : {}),
   };
   if (port !== 0 && !(await isPortFree(host, port))) {
@@ -120,6 +122,13 @@ export const coordinatorCommand: CommandSpec = {
       env: 'TASKWIRE_AUTH',
       fallback: 'auto',
       help: 'auto: bearer tokens are required once any token exists (`taskwire token create`); required: always',
+    },
+    'submit-rate': {
+      type: 'string',
+      value: 'n',
+      env: 'TASKWIRE_SUBMIT_RATE',
+      fallback: '0',
+      help: 'submit calls per token and minute (RESOURCE_EXHAUSTED with retry-after beyond); 0: no limit',
     },
     lease: {
       type: 'string',

@@ -4,10 +4,13 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { anyActiveToken, findTokenByHash, type RoleName } from '../sql/tokens-sql.js';
 import type { Db } from '../store/db.js';
 import { methodKey, roleAllows } from './access-policy.js';
+import { SubmitRateLimiter } from './submit-rate-limiter.js';
 import { hashTokenSecret } from './token-secret.js';
 
 /** `auto`: on as soon as any unrevoked token exists; `required`: always on. */
 export type AuthMode = 'auto' | 'required';
+
+const SUBMIT_METHODS = new Set(['TaskService.SubmitTask', 'TaskService.SubmitTasks']);
 
 /**
  * How long a verified token and the "any token exists" answer are trusted without asking the
@@ -32,22 +35,33 @@ export class AccessControl {
   private readonly verified = new Map<string, Verified>();
   private enabledAt = Number.NEGATIVE_INFINITY;
   private enabledCache = false;
+  private readonly submits: SubmitRateLimiter;
 
+  /** `submitsPerMinute`: submit calls per token and minute; 0 for no limit. */
   constructor(
     private readonly db: Db,
     private readonly mode: AuthMode,
-  ) {}
+    submitsPerMinute = 0,
+  ) {
+    this.submits = new SubmitRateLimiter(submitsPerMinute);
+  }
 
   async check(method: DescMethod, header: Headers): Promise<void> {
-    if (!(await this.enabled())) return;
+    const key = methodKey(method);
+    if (!(await this.enabled())) {
+      // Without access control, all callers share one budget.
+      if (SUBMIT_METHODS.has(key)) this.submits.take('');
+      return;
+    }
     const secret = bearerSecret(header);
     const token = await this.verify(secret);
     if (!roleAllows(token.role, method)) {
       throw new ConnectError(
-        `token "${token.name}" has role ${token.role}, which may not call ${methodKey(method)}`,
+        `token "${token.name}" has role ${token.role}, which may not call ${key}`,
         Code.PermissionDenied,
       );
     }
+    if (SUBMIT_METHODS.has(key)) this.submits.take(token.hash.toString('base64'));
   }
 
   /** Forget cached answers: a token was created or revoked here. */
