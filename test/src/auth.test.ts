@@ -20,6 +20,7 @@ const VIEWER_METHODS = new Set([
   'ListWorkers',
   'WatchWorkers',
   'GetStats',
+  'WatchStats',
 ]);
 const SUBMITTER_METHODS = new Set(['SubmitTask', 'SubmitTasks', 'CancelTask', 'RetryTask', 'ProvideInput']);
 

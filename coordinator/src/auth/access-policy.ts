@@ -14,6 +14,7 @@ const VIEWER = [
   'FleetService.ListWorkers',
   'FleetService.WatchWorkers',
   'FleetService.GetStats',
+  'FleetService.WatchStats',
 ];
 
 const SUBMITTER = [

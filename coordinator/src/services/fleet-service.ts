@@ -1,12 +1,24 @@
+import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
-import { type FleetService, WorkerStatus } from '@taskwire/proto';
+import {
+  type FleetService,
+  type GetStatsResponse,
+  GetStatsResponseSchema,
+  type StatsSample,
+  WorkerStatus,
+} from '@taskwire/proto';
 import { AsyncQueue } from '../runtime/async-queue.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { WorkerChange } from '../runtime/task-hub.js';
 import { listWorkerRows } from '../sql/workers-sql.js';
+import { StatsSampler } from '../stats/stats-sampler.js';
 import type { StateName } from '../tasks/task-row.js';
 import { STATE_TO_PROTO } from '../tasks/task-to-proto.js';
 import { workerToProto } from '../workers/worker-to-proto.js';
+
+const STATS_INTERVAL_MS = 2000;
+/** 15 minutes of samples. */
+const STATS_KEPT = 450;
 
 /** FleetService: see and steer the workers. */
 export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
@@ -38,6 +50,32 @@ export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
     const [worker] = await listWorkers([id]);
     return { worker };
   };
+
+  const readStats = async (): Promise<GetStatsResponse> => {
+    const { rows } = await rt.db.query<{ state: StateName; count: number }>(
+      'SELECT state, count(*)::int AS count FROM tasks GROUP BY state',
+    );
+    const counts = new Map(rows.map((r) => [r.state, r.count]));
+    const workers = await listWorkers();
+    const connected = workers.filter((w) => w.status !== WorkerStatus.OFFLINE);
+    return create(GetStatsResponseSchema, {
+      tasks: (Object.keys(STATE_TO_PROTO) as StateName[]).map((state) => ({
+        state: STATE_TO_PROTO[state],
+        count: BigInt(counts.get(state) ?? 0),
+      })),
+      workersOnline: workers.filter((w) => w.status === WorkerStatus.ONLINE).length,
+      workersDraining: workers.filter((w) => w.status === WorkerStatus.DRAINING).length,
+      workersOffline: workers.filter((w) => w.status === WorkerStatus.OFFLINE).length,
+      slotsTotal: connected.reduce((n, w) => n + w.slots, 0),
+      slotsUsed: connected.reduce((n, w) => n + w.usedSlots, 0),
+    });
+  };
+  const sampler = new StatsSampler({
+    read: readStats,
+    intervalMs: STATS_INTERVAL_MS,
+    keep: STATS_KEPT,
+    onError: (error) => rt.log.warn({ err: error }, 'stats sample failed'),
+  });
 
   return {
     async listWorkers(request) {
@@ -80,24 +118,19 @@ export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
       return {};
     },
 
-    async getStats() {
-      const { rows } = await rt.db.query<{ state: StateName; count: number }>(
-        'SELECT state, count(*)::int AS count FROM tasks GROUP BY state',
-      );
-      const counts = new Map(rows.map((r) => [r.state, r.count]));
-      const workers = await listWorkers();
-      const connected = workers.filter((w) => w.status !== WorkerStatus.OFFLINE);
-      return {
-        tasks: (Object.keys(STATE_TO_PROTO) as StateName[]).map((state) => ({
-          state: STATE_TO_PROTO[state],
-          count: BigInt(counts.get(state) ?? 0),
-        })),
-        workersOnline: workers.filter((w) => w.status === WorkerStatus.ONLINE).length,
-        workersDraining: workers.filter((w) => w.status === WorkerStatus.DRAINING).length,
-        workersOffline: workers.filter((w) => w.status === WorkerStatus.OFFLINE).length,
-        slotsTotal: connected.reduce((n, w) => n + w.slots, 0),
-        slotsUsed: connected.reduce((n, w) => n + w.usedSlots, 0),
-      };
+    getStats: readStats,
+
+    async *watchStats(_request, context) {
+      const samples = new AsyncQueue<StatsSample>();
+      const history = sampler.kept();
+      const unwatch = sampler.watch((sample) => samples.push(sample));
+      context.signal.addEventListener('abort', () => samples.close(), { once: true });
+      try {
+        if (history.length > 0) yield { samples: history };
+        for await (const sample of samples) yield { samples: [sample] };
+      } finally {
+        unwatch();
+      }
     },
   };
 }

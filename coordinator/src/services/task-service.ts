@@ -102,11 +102,15 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
       const changes = new AsyncQueue<TaskChange>();
       const unsubscribe = rt.hub.onAnyTask((change) => changes.push(change));
       context.signal.addEventListener('abort', () => changes.close(), { once: true });
-      // Progress carries no kind or state: it is sent for tasks seen in a state change.
+      // Progress carries no kind or state: the row of a task not seen in a state change since
+      // the watch began (one that was already running) is read once.
       const seen = new Map<string, TaskRow>();
       try {
         for await (const change of changes) {
-          const known = change.type === 'row' ? change.row : seen.get(change.taskId);
+          const known =
+            change.type === 'row'
+              ? change.row
+              : (seen.get(change.taskId) ?? (await getTaskRow(rt.db, change.taskId)));
           if (!known) continue;
           const row = change.type === 'row' ? change.row : applyChange(known, change);
           if (!row) continue;

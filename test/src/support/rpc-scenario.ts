@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { parseJsonPayload, TaskState, WorkerStatus } from '@taskwire/proto';
+import { type GetStatsResponse, parseJsonPayload, TaskState, WorkerStatus } from '@taskwire/proto';
 import { inState, waitForTask } from '../fleet/task-waiter.js';
 import type { ServiceClients } from './rpc-transports.js';
 import { spec } from './specs.js';
@@ -29,6 +29,12 @@ async function firstOf<T>(
   } finally {
     stop.abort();
   }
+}
+
+/** Tasks in a final state. */
+function finished(stats: GetStatsResponse | undefined): number {
+  const final = new Set([TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED]);
+  return (stats?.tasks ?? []).reduce((sum, c) => sum + (final.has(c.state) ? Number(c.count) : 0), 0);
 }
 
 /**
@@ -117,5 +123,12 @@ export async function everyRpcScenario(c: ServiceClients): Promise<Record<string
   ];
   const stats = await c.fleet.getStats({});
   seen.getStats = { online: stats.workersOnline, slots: stats.slotsTotal };
+  // WatchStats: a sample that has counted the tasks finished above (history or a new sample).
+  const sampled = await firstOf(
+    (signal) => c.fleet.watchStats({}, { signal }),
+    (message) => message.samples.some((sample) => finished(sample.stats) >= 4),
+  );
+  const last = sampled.samples.at(-1)!;
+  seen.watchStats = { online: last.stats!.workersOnline, slots: last.stats!.slotsTotal };
   return seen;
 }

@@ -5,6 +5,8 @@
 import type { Message } from '@bufbuild/protobuf';
 import type { GenFile, GenMessage, GenService } from '@bufbuild/protobuf/codegenv2';
 import { fileDesc, messageDesc, serviceDesc } from '@bufbuild/protobuf/codegenv2';
+import type { Timestamp } from '@bufbuild/protobuf/wkt';
+import { file_google_protobuf_timestamp } from '@bufbuild/protobuf/wkt';
 import type { TaskState } from './task_pb.js';
 import { file_taskwire_v1_task } from './task_pb.js';
 import type { WorkerInfo } from './worker_pb.js';
@@ -16,8 +18,8 @@ import { file_taskwire_v1_worker } from './worker_pb.js';
 export const file_taskwire_v1_fleet_service: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'Ch90YXNrd2lyZS92MS9mbGVldF9zZXJ2aWNlLnByb3RvEgt0YXNrd2lyZS52MSIpChJMaXN0V29ya2Vyc1JlcXVlc3QSEwoLb25saW5lX29ubHkYASABKAgiPwoTTGlzdFdvcmtlcnNSZXNwb25zZRIoCgd3b3JrZXJzGAEgAygLMhcudGFza3dpcmUudjEuV29ya2VySW5mbyIVChNXYXRjaFdvcmtlcnNSZXF1ZXN0IlAKFFdhdGNoV29ya2Vyc1Jlc3BvbnNlEicKBndvcmtlchgBIAEoCzIXLnRhc2t3aXJlLnYxLldvcmtlckluZm8SDwoHcmVtb3ZlZBgCIAEoCCIgChJEcmFpbldvcmtlclJlcXVlc3QSCgoCaWQYASABKAkiPgoTRHJhaW5Xb3JrZXJSZXNwb25zZRInCgZ3b3JrZXIYASABKAsyFy50YXNrd2lyZS52MS5Xb3JrZXJJbmZvIiEKE1Jlc3VtZVdvcmtlclJlcXVlc3QSCgoCaWQYASABKAkiPwoUUmVzdW1lV29ya2VyUmVzcG9uc2USJwoGd29ya2VyGAEgASgLMhcudGFza3dpcmUudjEuV29ya2VySW5mbyIhChNSZW1vdmVXb3JrZXJSZXF1ZXN0EgoKAmlkGAEgASgJIhYKFFJlbW92ZVdvcmtlclJlc3BvbnNlIhEKD0dldFN0YXRzUmVxdWVzdCJCCgpTdGF0ZUNvdW50EiUKBXN0YXRlGAEgASgOMhYudGFza3dpcmUudjEuVGFza1N0YXRlEg0KBWNvdW50GAIgASgDIq4BChBHZXRTdGF0c1Jlc3BvbnNlEiYKBXRhc2tzGAEgAygLMhcudGFza3dpcmUudjEuU3RhdGVDb3VudBIWCg53b3JrZXJzX29ubGluZRgCIAEoBRIYChB3b3JrZXJzX2RyYWluaW5nGAMgASgFEhcKD3dvcmtlcnNfb2ZmbGluZRgEIAEoBRITCgtzbG90c190b3RhbBgFIAEoBRISCgpzbG90c191c2VkGAYgASgFMvwDCgxGbGVldFNlcnZpY2USUAoLTGlzdFdvcmtlcnMSHy50YXNrd2lyZS52MS5MaXN0V29ya2Vyc1JlcXVlc3QaIC50YXNrd2lyZS52MS5MaXN0V29ya2Vyc1Jlc3BvbnNlElUKDFdhdGNoV29ya2VycxIgLnRhc2t3aXJlLnYxLldhdGNoV29ya2Vyc1JlcXVlc3QaIS50YXNrd2lyZS52MS5XYXRjaFdvcmtlcnNSZXNwb25zZTABElAKC0RyYWluV29ya2VyEh8udGFza3dpcmUudjEuRHJhaW5Xb3JrZXJSZXF1ZXN0GiAudGFza3dpcmUudjEuRHJhaW5Xb3JrZXJSZXNwb25zZRJTCgxSZXN1bWVXb3JrZXISIC50YXNrd2lyZS52MS5SZXN1bWVXb3JrZXJSZXF1ZXN0GiEudGFza3dpcmUudjEuUmVzdW1lV29ya2VyUmVzcG9uc2USUwoMUmVtb3ZlV29ya2VyEiAudGFza3dpcmUudjEuUmVtb3ZlV29ya2VyUmVxdWVzdBohLnRhc2t3aXJlLnYxLlJlbW92ZVdvcmtlclJlc3BvbnNlEkcKCEdldFN0YXRzEhwudGFza3dpcmUudjEuR2V0U3RhdHNSZXF1ZXN0Gh0udGFza3dpcmUudjEuR2V0U3RhdHNSZXNwb25zZWIGcHJvdG8z',
-    [file_taskwire_v1_task, file_taskwire_v1_worker],
+    'Ch90YXNrd2lyZS92MS9mbGVldF9zZXJ2aWNlLnByb3RvEgt0YXNrd2lyZS52MSIpChJMaXN0V29ya2Vyc1JlcXVlc3QSEwoLb25saW5lX29ubHkYASABKAgiPwoTTGlzdFdvcmtlcnNSZXNwb25zZRIoCgd3b3JrZXJzGAEgAygLMhcudGFza3dpcmUudjEuV29ya2VySW5mbyIVChNXYXRjaFdvcmtlcnNSZXF1ZXN0IlAKFFdhdGNoV29ya2Vyc1Jlc3BvbnNlEicKBndvcmtlchgBIAEoCzIXLnRhc2t3aXJlLnYxLldvcmtlckluZm8SDwoHcmVtb3ZlZBgCIAEoCCIgChJEcmFpbldvcmtlclJlcXVlc3QSCgoCaWQYASABKAkiPgoTRHJhaW5Xb3JrZXJSZXNwb25zZRInCgZ3b3JrZXIYASABKAsyFy50YXNrd2lyZS52MS5Xb3JrZXJJbmZvIiEKE1Jlc3VtZVdvcmtlclJlcXVlc3QSCgoCaWQYASABKAkiPwoUUmVzdW1lV29ya2VyUmVzcG9uc2USJwoGd29ya2VyGAEgASgLMhcudGFza3dpcmUudjEuV29ya2VySW5mbyIhChNSZW1vdmVXb3JrZXJSZXF1ZXN0EgoKAmlkGAEgASgJIhYKFFJlbW92ZVdvcmtlclJlc3BvbnNlIhEKD0dldFN0YXRzUmVxdWVzdCJCCgpTdGF0ZUNvdW50EiUKBXN0YXRlGAEgASgOMhYudGFza3dpcmUudjEuVGFza1N0YXRlEg0KBWNvdW50GAIgASgDIq4BChBHZXRTdGF0c1Jlc3BvbnNlEiYKBXRhc2tzGAEgAygLMhcudGFza3dpcmUudjEuU3RhdGVDb3VudBIWCg53b3JrZXJzX29ubGluZRgCIAEoBRIYChB3b3JrZXJzX2RyYWluaW5nGAMgASgFEhcKD3dvcmtlcnNfb2ZmbGluZRgEIAEoBRITCgtzbG90c190b3RhbBgFIAEoBRISCgpzbG90c191c2VkGAYgASgFIhMKEVdhdGNoU3RhdHNSZXF1ZXN0IoABCgtTdGF0c1NhbXBsZRImCgJhdBgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoFc3RhdHMYAiABKAsyHS50YXNrd2lyZS52MS5HZXRTdGF0c1Jlc3BvbnNlEhsKE2ZpbmlzaGVkX3Blcl9zZWNvbmQYAyABKAEiPwoSV2F0Y2hTdGF0c1Jlc3BvbnNlEikKB3NhbXBsZXMYASADKAsyGC50YXNrd2lyZS52MS5TdGF0c1NhbXBsZTLNBAoMRmxlZXRTZXJ2aWNlElAKC0xpc3RXb3JrZXJzEh8udGFza3dpcmUudjEuTGlzdFdvcmtlcnNSZXF1ZXN0GiAudGFza3dpcmUudjEuTGlzdFdvcmtlcnNSZXNwb25zZRJVCgxXYXRjaFdvcmtlcnMSIC50YXNrd2lyZS52MS5XYXRjaFdvcmtlcnNSZXF1ZXN0GiEudGFza3dpcmUudjEuV2F0Y2hXb3JrZXJzUmVzcG9uc2UwARJQCgtEcmFpbldvcmtlchIfLnRhc2t3aXJlLnYxLkRyYWluV29ya2VyUmVxdWVzdBogLnRhc2t3aXJlLnYxLkRyYWluV29ya2VyUmVzcG9uc2USUwoMUmVzdW1lV29ya2VyEiAudGFza3dpcmUudjEuUmVzdW1lV29ya2VyUmVxdWVzdBohLnRhc2t3aXJlLnYxLlJlc3VtZVdvcmtlclJlc3BvbnNlElMKDFJlbW92ZVdvcmtlchIgLnRhc2t3aXJlLnYxLlJlbW92ZVdvcmtlclJlcXVlc3QaIS50YXNrd2lyZS52MS5SZW1vdmVXb3JrZXJSZXNwb25zZRJHCghHZXRTdGF0cxIcLnRhc2t3aXJlLnYxLkdldFN0YXRzUmVxdWVzdBodLnRhc2t3aXJlLnYxLkdldFN0YXRzUmVzcG9uc2USTwoKV2F0Y2hTdGF0cxIeLnRhc2t3aXJlLnYxLldhdGNoU3RhdHNSZXF1ZXN0Gh8udGFza3dpcmUudjEuV2F0Y2hTdGF0c1Jlc3BvbnNlMAFiBnByb3RvMw',
+    [file_google_protobuf_timestamp, file_taskwire_v1_task, file_taskwire_v1_worker],
   );
 
 /**
@@ -335,6 +337,80 @@ export const GetStatsResponseSchema: GenMessage<GetStatsResponse> =
   messageDesc(file_taskwire_v1_fleet_service, 12);
 
 /**
+ * Request of WatchStats.
+ *
+ * @generated from message taskwire.v1.WatchStatsRequest
+ */
+export type WatchStatsRequest = Message<'taskwire.v1.WatchStatsRequest'> & {};
+
+/**
+ * Describes the message taskwire.v1.WatchStatsRequest.
+ * Use `create(WatchStatsRequestSchema)` to create a new message.
+ */
+export const WatchStatsRequestSchema: GenMessage<WatchStatsRequest> =
+  /*@__PURE__*/
+  messageDesc(file_taskwire_v1_fleet_service, 13);
+
+/**
+ * The stats at one moment.
+ *
+ * @generated from message taskwire.v1.StatsSample
+ */
+export type StatsSample = Message<'taskwire.v1.StatsSample'> & {
+  /**
+   * When the sample was taken.
+   *
+   * @generated from field: google.protobuf.Timestamp at = 1;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * The counts, as GetStats gives them.
+   *
+   * @generated from field: taskwire.v1.GetStatsResponse stats = 2;
+   */
+  stats?: GetStatsResponse | undefined;
+
+  /**
+   * Tasks that reached a final state per second since the previous sample (0 for the first
+   * sample after a gap): the throughput.
+   *
+   * @generated from field: double finished_per_second = 3;
+   */
+  finishedPerSecond: number;
+};
+
+/**
+ * Describes the message taskwire.v1.StatsSample.
+ * Use `create(StatsSampleSchema)` to create a new message.
+ */
+export const StatsSampleSchema: GenMessage<StatsSample> =
+  /*@__PURE__*/
+  messageDesc(file_taskwire_v1_fleet_service, 14);
+
+/**
+ * Response of WatchStats.
+ *
+ * @generated from message taskwire.v1.WatchStatsResponse
+ */
+export type WatchStatsResponse = Message<'taskwire.v1.WatchStatsResponse'> & {
+  /**
+   * Oldest first: the kept history in the first message, then one sample per message.
+   *
+   * @generated from field: repeated taskwire.v1.StatsSample samples = 1;
+   */
+  samples: StatsSample[];
+};
+
+/**
+ * Describes the message taskwire.v1.WatchStatsResponse.
+ * Use `create(WatchStatsResponseSchema)` to create a new message.
+ */
+export const WatchStatsResponseSchema: GenMessage<WatchStatsResponse> =
+  /*@__PURE__*/
+  messageDesc(file_taskwire_v1_fleet_service, 15);
+
+/**
  * See and steer the workers.
  *
  * @generated from service taskwire.v1.FleetService
@@ -399,5 +475,17 @@ export const FleetService: GenService<{
     methodKind: 'unary';
     input: typeof GetStatsRequestSchema;
     output: typeof GetStatsResponseSchema;
+  };
+  /**
+   * Samples of the stats for charts, pushed by the coordinator every `interval` (2 s): the first
+   * message holds the samples it kept (up to 15 minutes), each later one the newest sample.
+   * The coordinator samples only while someone watches, so history has gaps where nobody did.
+   *
+   * @generated from rpc taskwire.v1.FleetService.WatchStats
+   */
+  watchStats: {
+    methodKind: 'server_streaming';
+    input: typeof WatchStatsRequestSchema;
+    output: typeof WatchStatsResponseSchema;
   };
 }> = /*@__PURE__*/ serviceDesc(file_taskwire_v1_fleet_service, 0);

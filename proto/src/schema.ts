@@ -1,0 +1,8 @@
+// The schema alone, safe for browsers: nothing here imports Node or grpc-js.
+export * from '../gen/taskwire/v1/admin_service_pb.js';
+export * from '../gen/taskwire/v1/fleet_service_pb.js';
+export * from '../gen/taskwire/v1/task_pb.js';
+export * from '../gen/taskwire/v1/task_service_pb.js';
+export * from '../gen/taskwire/v1/worker_pb.js';
+export * from '../gen/taskwire/v1/worker_service_pb.js';
+export { jsonPayload, parseJsonPayload } from './json-payload.js';
