@@ -34,6 +34,7 @@ test('one port serves HTTP/1.1 and h2c; static files never leave their folder', 
   // An app route that names no file gets index.html (a refresh on /tasks/ID keeps working).
   assert.equal(await (await fetch(`${gateway.url}/tasks/123`)).text(), '<h1>app</h1>');
   assert.equal(await (await fetch(`${gateway.url}/%2e%2e/%2e%2e/etc/passwd`)).text(), '<h1>app</h1>');
+  assert.equal((await fetch(`${gateway.url}/assets/gone-1234.js`)).status, 404);
 });
 
 test('the forwarder relays unary calls, server streams and upstream errors', async () => {

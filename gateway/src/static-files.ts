@@ -19,8 +19,10 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
- * Serves a built single-page app from `root`: a path that names no file gets index.html, so that
- * the app's own routes survive a page refresh. Paths never leave `root`.
+ * Serves a built single-page app from `root`: a route (a path whose last segment has no extension)
+ * that names no file gets index.html, so that the app's own routes survive a page refresh. A missing
+ * file with an extension is a 404: a stale script answered with HTML fails far from its cause.
+ * Paths never leave `root`.
  */
 export async function serveStatic(root: string, req: NodeRequest, res: NodeResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -39,7 +41,7 @@ export async function serveStatic(root: string, req: NodeRequest, res: NodeRespo
     file = join(file, 'index.html');
     info = await stat(file).catch(() => undefined);
   }
-  if (!info?.isFile()) {
+  if (!info?.isFile() && extname(path) === '') {
     file = join(base, 'index.html');
     info = await stat(file).catch(() => undefined);
   }
