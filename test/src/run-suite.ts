@@ -16,7 +16,14 @@ import { runNodeTests, type TestRunResult } from './suite/node-test-run.js';
 
 const unitDirs = ['proto/dist', 'coordinator/dist', 'workerd/dist', 'cli/dist', 'gateway/dist'];
 /** Started first so that the long files overlap the short ones. */
-const slowFirst = ['throughput', 'coordinator-crash', 'readme-tour', 'worker-crash', 'stream-cut'];
+const slowFirst = [
+  'throughput',
+  'coordinator-crash',
+  'readme-tour',
+  'dashboard',
+  'worker-crash',
+  'stream-cut',
+];
 const minute = 60_000;
 
 function slowFirstOrder(files: string[]): string[] {

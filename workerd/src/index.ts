@@ -9,6 +9,7 @@ export {
   type BrowserTaskPayload,
   type ClassifyFailure,
   createBrowserKind,
+  DEFAULT_CHROMIUM_ARGS,
   defineBrowserScript,
   type PacingOptions,
   type ScreenshotOptions,

@@ -83,13 +83,14 @@ async function run(ctx: CommandContext): Promise<number> {
     '--gateway-port',
   );
   const tokens = await ensureDevTokens(coordinator.tokens);
+  const extras = gatewayExtras(args);
   const { startGateway } = await import('@taskwire/gateway');
   const gateway = await startGateway({
     host: HOST,
     port: gatewayPort,
     services: coordinatorServices(coordinator),
     interceptors: [coordinatorAccessCheck(coordinator)],
-    ...gatewayExtras(args),
+    ...extras,
   }).catch(async (error: unknown) => {
     await coordinator.close();
     throw error;
@@ -109,11 +110,14 @@ async function run(ctx: CommandContext): Promise<number> {
     process.exit(ExitCode.Usage);
   });
   const addressFlag = address === DEFAULT_ADDRESS ? '' : ` --address ${address}`;
+  // The fragment signs the browser in and never reaches the server or its logs.
+  const dashboardUrl = extras.staticDir ? `${gateway.url}/#token=${tokens.admin}` : undefined;
   if (json) {
     const ready = {
       event: 'dev.ready',
       address,
       gateway: gateway.url,
+      ...(dashboardUrl ? { dashboard: dashboardUrl } : {}),
       token: tokens.admin,
       tokenFile: DEV_TOKEN_FILE,
       database: databaseLabel(databaseUrl, dataDir),
@@ -125,6 +129,7 @@ async function run(ctx: CommandContext): Promise<number> {
       'taskwire dev is running:',
       `  coordinator  ${address} (gRPC, id ${coordinator.id})`,
       `  gateway      ${gateway.url} (Connect, gRPC-Web, gRPC; /healthz, /readyz, /artifacts/ID)`,
+      dashboardUrl ? `  dashboard    ${dashboardUrl}` : '  dashboard    not built (npm run build builds it)',
       `  database     ${databaseLabel(databaseUrl, dataDir)}`,
       `  admin token  ${tokens.admin}`,
       `               (saved in ${DEV_TOKEN_FILE}; the CLI run from this folder sends it by itself)`,

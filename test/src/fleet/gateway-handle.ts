@@ -19,11 +19,19 @@ export async function gatewayOf(process: ManagedProcess): Promise<GatewayHandle>
   return { address: line.address, url: `http://${line.address}`, process };
 }
 
-/** Starts `taskwire gateway --coordinator ADDRESS --port 0` and waits until it listens. */
-export async function launchGateway(coordinatorAddress: string, cwd: string, extraArgs: string[] = []) {
+/**
+ * Starts `taskwire gateway --coordinator ADDRESS --port PORT` (any free port by default) and waits
+ * until it listens.
+ */
+export async function launchGateway(
+  coordinatorAddress: string,
+  cwd: string,
+  extraArgs: string[] = [],
+  port = 0,
+): Promise<GatewayHandle> {
   const process = new ManagedProcess({
     label: 'gateway',
-    args: [cliMain, 'gateway', '--coordinator', coordinatorAddress, '--port', '0', ...extraArgs],
+    args: [cliMain, 'gateway', '--coordinator', coordinatorAddress, '--port', String(port), ...extraArgs],
     cwd,
     env: childEnv(),
   });

@@ -1,0 +1,104 @@
+import { timestampMs } from '@bufbuild/protobuf/wkt';
+import type { Task } from '@taskwire/proto/schema';
+import { useCallback, useRef, useState } from 'preact/hooks';
+import { tasks } from '../api/clients.js';
+import { notifyError } from '../ui/notices.js';
+import { type StreamState, useServerStream } from './server-stream.js';
+import type { TaskFilters } from './task-filters.js';
+
+export const PAGE_SIZE = 25;
+
+const created = (task: Task) => (task.createdAt ? timestampMs(task.createdAt) : 0);
+
+/**
+ * Whether a task pushed by WatchTasks belongs on the page. The stream is opened without the state
+ * filter so that a listed task leaving that state is still updated; the rest is checked here.
+ */
+function matchesLocally(task: Task, f: TaskFilters): boolean {
+  if (f.state !== undefined && task.state !== f.state) return false;
+  if (f.label && !task.spec?.labels.includes(f.label)) return false;
+  if (f.worker && task.workerId !== f.worker) return false;
+  if (f.text) {
+    const text = f.text.toLowerCase();
+    if (!task.id.includes(text) && !task.spec?.kind.toLowerCase().includes(text)) return false;
+  }
+  return true;
+}
+
+export interface TaskList {
+  rows: readonly Task[];
+  nextPage: string;
+  loading: boolean;
+  stream: StreamState;
+  /** Shows tasks this page just submitted at once, before the stream brings them. */
+  addSubmitted(submitted: readonly Task[]): void;
+}
+
+/**
+ * One page of ListTasks, kept live by WatchTasks: rows on the page are updated in place, and on
+ * the first page new matching tasks are added on top. Each (re)connection of the stream reloads
+ * the page, so nothing missed while disconnected stays stale.
+ */
+export function useTaskList(f: TaskFilters): TaskList {
+  const [rows, setRows] = useState<readonly Task[]>([]);
+  const [nextPage, setNextPage] = useState('');
+  const [loading, setLoading] = useState(true);
+  const generation = useRef(0);
+  const key = JSON.stringify(f);
+
+  const upsert = useCallback(
+    (incoming: readonly Task[]) =>
+      setRows((current) => {
+        const byId = new Map(current.map((task) => [task.id, task]));
+        let added = false;
+        const newest = current.length > 0 ? created(current[0]!) : 0;
+        for (const task of incoming) {
+          if (byId.has(task.id)) byId.set(task.id, task);
+          else if (!f.page && matchesLocally(task, f) && created(task) >= newest) {
+            byId.set(task.id, task);
+            added = true;
+          }
+        }
+        const next = [...byId.values()];
+        if (added) next.sort((a, b) => created(b) - created(a) || b.id.localeCompare(a.id));
+        return next.slice(0, PAGE_SIZE);
+      }),
+    [key],
+  );
+
+  const reload = async () => {
+    const mine = ++generation.current;
+    setLoading(true);
+    try {
+      const page = await tasks.listTasks({
+        states: f.state !== undefined ? [f.state] : [],
+        kind: f.kind,
+        label: f.label,
+        workerId: f.worker,
+        text: f.text,
+        pageSize: PAGE_SIZE,
+        pageToken: f.page,
+      });
+      if (mine !== generation.current) return;
+      setRows(page.tasks);
+      setNextPage(page.nextPageToken);
+    } catch (error) {
+      if (mine === generation.current) notifyError('Listing tasks', error);
+    } finally {
+      if (mine === generation.current) setLoading(false);
+    }
+  };
+
+  const stream = useServerStream(
+    (options) => {
+      const watch = tasks.watchTasks({ kind: f.kind }, options);
+      void reload();
+      return watch;
+    },
+    (message) => {
+      if (message.task) upsert([message.task]);
+    },
+    [key],
+  );
+  return { rows, nextPage, loading, stream, addSubmitted: upsert };
+}

@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium, openPage, type WatchedPage } from './dashboard/chromium-page.js';
+import { type DevFleet, startDevFleet } from './dashboard/dev-fleet.js';
+import { bearer, coordinatorClients } from './support/rpc-transports.js';
+import { spec } from './support/specs.js';
+
+// One `taskwire dev` and one Chromium for the file; each test opens its own page (context).
+let fleet: DevFleet;
+let browser: Browser;
+const TIMEOUT_MS = 30_000;
+
+before(async () => {
+  [fleet, browser] = await Promise.all([startDevFleet(), launchChromium()]);
+});
+
+after(async () => {
+  await browser?.close();
+  await fleet?.stop();
+});
+
+async function signedIn(
+  viewport?: { width: number; height: number },
+  url = fleet.dashboardUrl,
+): Promise<WatchedPage> {
+  const watched = await openPage(browser, viewport);
+  watched.page.setDefaultTimeout(TIMEOUT_MS);
+  await watched.page.goto(url);
+  await watched.page.locator('.connection.live').waitFor();
+  return watched;
+}
+
+/** `allowed`: complaints the test provokes on purpose (requests to a gateway it stopped). */
+function assertNoProblems(watched: WatchedPage, allowed?: RegExp): void {
+  const problems = watched.problems.filter((problem) => !allowed?.test(problem));
+  assert.deepEqual(problems, [], 'the browser reported no console error');
+}
+
+async function valueNow(bar: Locator): Promise<number> {
+  return Number(await bar.getAttribute('aria-valuenow'));
+}
+
+/** Fills the Tasks page's submit form and returns the new task's id from the notice. */
+async function submitFromForm(page: Page, kind: string, payload: string): Promise<string> {
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('link', { name: /^Tasks/ })
+    .click();
+  await page.locator('#submit-kind').fill(kind);
+  await page.locator('#submit-payload').fill(payload);
+  await page.getByRole('button', { name: 'Submit', exact: true }).click();
+  const notice = page
+    .getByRole('status')
+    .filter({ hasText: `Submitted ${kind} ` })
+    .last();
+  const text = await notice.locator('span').textContent();
+  const id = /^Submitted \S+ (\S+)$/.exec(text ?? '')?.[1];
+  assert.ok(id, `the notice names the new task: ${text}`);
+  return id;
+}
+
+test('a task submitted from the form appears and its progress bar moves live to 100 %', async () => {
+  const watched = await signedIn();
+  const { page } = watched;
+  await watched.screenshot('overview');
+  const id = await submitFromForm(page, 'demo', '{"steps": 8, "stepMs": 300}');
+  const row = page.locator(`tr[data-task-id="${id}"]`);
+  const bar = row.getByRole('progressbar');
+  // Some value strictly between 0 and 100 is shown before the end: the bar moves live.
+  await page.waitForFunction((selector) => {
+    const value = Number(document.querySelector(selector)?.getAttribute('aria-valuenow'));
+    return value > 0 && value < 100;
+  }, `tr[data-task-id="${id}"] [role=progressbar]`);
+  await watched.screenshot('tasks');
+  await row.locator('.badge', { hasText: 'succeeded' }).waitFor();
+  assert.equal(await valueNow(bar), 100);
+
+  // The overview counts it without a reload.
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Overview' }).click();
+  await page
+    .locator('.figure', { has: page.locator('.state-succeeded') })
+    .locator('dd', { hasText: /^[1-9]/ })
+    .waitFor();
+  assertNoProblems(watched);
+});
+
+test('a task asking for input shows the prompt; the answer typed in the page completes it', async () => {
+  const watched = await signedIn();
+  const { page } = watched;
+  const id = await submitFromForm(page, 'demo.input', '{"steps": 2, "stepMs": 50}');
+  await page.locator(`tr[data-task-id="${id}"] a`).first().click();
+  await page.waitForURL(`**/tasks/${id}`);
+  const answer = page.getByLabel('Enter the one-time code');
+  await answer.waitFor();
+  await watched.screenshot('task-waiting-input');
+  await answer.fill('424242');
+  await page.getByRole('button', { name: 'Send answer' }).click();
+  await page.locator('.task-header .badge', { hasText: 'succeeded' }).waitFor();
+  await page.locator('pre.json', { hasText: '424242' }).waitFor();
+  assert.equal(await valueNow(page.getByRole('progressbar', { name: 'Task progress' })), 100);
+  await page.getByRole('log', { name: 'Task log' }).getByText('code received').waitFor();
+  await watched.screenshot('task-succeeded');
+  assertNoProblems(watched);
+});
+
+test('the cancel and retry buttons work', async () => {
+  const watched = await signedIn();
+  const { page } = watched;
+  const id = await submitFromForm(page, 'demo', '{"steps": 200, "stepMs": 200}');
+  await page.goto(`${new URL(fleet.gatewayUrl).origin}/tasks/${id}`);
+  const badge = page.locator('.task-header .badge');
+  await badge.filter({ hasText: 'running' }).waitFor();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await badge.filter({ hasText: 'cancelled' }).waitFor();
+  await page.getByRole('button', { name: 'Retry', exact: true }).click();
+  await badge.filter({ hasText: 'running' }).waitFor();
+  await page.locator('.facts dd', { hasText: /^2$/ }).first().waitFor(); // attempt 2
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await badge.filter({ hasText: 'cancelled' }).waitFor();
+  await page.locator('.timeline', { hasText: 'retried' }).waitFor();
+  assertNoProblems(watched);
+});
+
+test('a worker killed in the background turns offline on the Workers page without a reload', async () => {
+  const watched = await signedIn();
+  const { page } = watched;
+  const doomed = await fleet.startWorker('doomed-worker');
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Workers' }).click();
+  const card = page.getByRole('article', { name: 'doomed-worker' });
+  await card.locator('.badge', { hasText: 'online' }).waitFor();
+  await watched.screenshot('workers');
+  await doomed.kill('SIGKILL');
+  await card.locator('.badge', { hasText: 'offline' }).waitFor();
+  await card.getByRole('button', { name: 'Remove' }).click();
+  await card.waitFor({ state: 'detached' });
+  assertNoProblems(watched);
+});
+
+test('the dashboard survives a refresh, fits a phone-width screen and works from the keyboard', async () => {
+  const watched = await signedIn({ width: 390, height: 844 });
+  const { page } = watched;
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('link', { name: /^Tasks/ })
+    .click();
+  await page.locator('table.tasks tbody tr').first().waitFor();
+  // The token moved from the link's fragment to storage: a refresh stays signed in, same page.
+  await page.reload();
+  await page.locator('.connection.live').waitFor();
+  assert.equal(new URL(page.url()).pathname, '/tasks');
+  assert.doesNotMatch(page.url(), /token=/);
+  await page.locator('table.tasks tbody tr').first().waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than a phone's screen`);
+  await watched.screenshot('tasks-phone');
+
+  // Keyboard only: the first Tab reaches the skip link, then the navigation.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+  let reached = '';
+  for (let i = 0; i < 6 && reached !== 'Workers'; i++) {
+    await page.keyboard.press('Tab');
+    reached = (await page.evaluate(() => document.activeElement?.textContent)) ?? '';
+  }
+  assert.equal(reached, 'Workers', 'Tab reaches the Workers link');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Workers', level: 1 }).waitFor();
+  assertNoProblems(watched);
+});
+
+test('the dashboard reconnects its streams by itself after a gateway restart', async () => {
+  const gateway = await fleet.startGateway();
+  const watched = await signedIn(undefined, `${gateway.url}/tasks#token=${fleet.adminToken}`);
+  const { page } = watched;
+  await page.locator('table.tasks tbody tr').first().waitFor();
+
+  await gateway.process.kill('SIGKILL');
+  await page.locator('.connection.lost').waitFor();
+  // Submitted while the page has no gateway: it must show up once the streams are back.
+  const coordinator = coordinatorClients(fleet.address, [bearer(fleet.adminToken)]);
+  const { task } = await coordinator.tasks.submitTask({ spec: spec('demo', { steps: 2, stepMs: 50 }) });
+  await fleet.startGateway(Number(new URL(gateway.url).port));
+
+  await page.locator('.connection.live').waitFor();
+  await page.locator(`tr[data-task-id="${task!.id}"] .badge`, { hasText: 'succeeded' }).waitFor();
+  // The live streams work again too: a task submitted now moves on the page without a reload.
+  const id = await submitFromForm(page, 'demo', '{"steps": 3, "stepMs": 100}');
+  await page.locator(`tr[data-task-id="${id}"] .badge`, { hasText: 'succeeded' }).waitFor();
+  assertNoProblems(watched, /^console: Failed to load resource: net::ERR_/);
+});
