@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, openPage, type WatchedPage } from './dashboard/chromium-page.js';
 import { type DevFleet, startDevFleet } from './dashboard/dev-fleet.js';
+import { testHandlers } from './fleet/paths.js';
 import { bearer, coordinatorClients } from './support/rpc-transports.js';
 import { spec } from './support/specs.js';
 
@@ -63,7 +64,6 @@ async function submitFromForm(page: Page, kind: string, payload: string): Promis
 test('a task submitted from the form appears and its progress bar moves live to 100 %', async () => {
   const watched = await signedIn();
   const { page } = watched;
-  await watched.screenshot('overview');
   const id = await submitFromForm(page, 'demo', '{"steps": 8, "stepMs": 300}');
   const row = page.locator(`tr[data-task-id="${id}"]`);
   const bar = row.getByRole('progressbar');
@@ -82,6 +82,7 @@ test('a task submitted from the form appears and its progress bar moves live to 
     .locator('.figure', { has: page.locator('.state-succeeded') })
     .locator('dd', { hasText: /^[1-9]/ })
     .waitFor();
+  await watched.screenshot('overview');
   assertNoProblems(watched);
 });
 
@@ -120,6 +121,42 @@ test('the cancel and retry buttons work', async () => {
   await badge.filter({ hasText: 'cancelled' }).waitFor();
   await page.locator('.timeline', { hasText: 'retried' }).waitFor();
   assertNoProblems(watched);
+});
+
+test("a task's artifacts are listed on its page, the screenshot shown inline", async () => {
+  const worker = await fleet.startWorker('artifact-worker', ['--handlers', testHandlers]);
+  const coordinator = coordinatorClients(fleet.address, [bearer(fleet.adminToken)]);
+  const { task } = await coordinator.tasks.submitTask({ spec: spec('test.artifacts') });
+  const watched = await signedIn();
+  const { page } = watched;
+  await page.goto(`${new URL(fleet.gatewayUrl).origin}/tasks/${task!.id}`);
+  await page.locator('.task-header .badge', { hasText: 'succeeded' }).waitFor();
+  const image = page.getByRole('img', { name: /^pixel\.png/ });
+  await image.waitFor();
+  // Loaded through GET /artifacts/ID with the token: the browser decoded the 1×1 PNG.
+  await page.waitForFunction(
+    (img) => (img as HTMLImageElement).naturalWidth === 1,
+    await image.elementHandle(),
+  );
+  await page.getByRole('link', { name: 'notes.txt' }).waitFor();
+  await watched.screenshot('task-artifacts');
+  await worker.kill('SIGKILL');
+  assertNoProblems(watched);
+});
+
+test('a refused token shows the sign-in form; a good one signs in', async () => {
+  const watched = await openPage(browser);
+  const { page } = watched;
+  page.setDefaultTimeout(TIMEOUT_MS);
+  await page.goto(`${new URL(fleet.gatewayUrl).origin}/#token=tw_not-a-real-token`);
+  await page.getByText('The gateway refused the saved token').waitFor();
+  await watched.screenshot('sign-in');
+  await page.getByLabel('Token').fill(fleet.adminToken);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('.connection.live').waitFor();
+  await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+  // The browser logs each refused call (HTTP 401) itself; nothing else may complain.
+  assertNoProblems(watched, /status of 401/);
 });
 
 test('a worker killed in the background turns offline on the Workers page without a reload', async () => {

@@ -19,7 +19,7 @@ export interface DevFleet {
   readonly adminToken: string;
   readonly store: FleetStore;
   /** Starts another workerd on this fleet, e.g. one to kill. */
-  startWorker(name: string): Promise<ManagedProcess>;
+  startWorker(name: string, extraArgs?: string[]): Promise<ManagedProcess>;
   /** Starts a standalone gateway to this fleet's coordinator (serving the built dashboard). */
   startGateway(port?: number): Promise<GatewayHandle>;
   stop(): Promise<void>;
@@ -62,10 +62,14 @@ export async function startDevFleet(): Promise<DevFleet> {
       address: String(ready.address),
       adminToken: String(ready.token),
       store,
-      async startWorker(name) {
+      async startWorker(name, extraArgs = []) {
         const worker = new ManagedProcess({
           label: `workerd ${name}`,
-          args: [workerdMain, '--coordinator', String(ready.address), '--name', name, '--slots', '2'],
+          args: [
+            workerdMain,
+            ...['--coordinator', String(ready.address), '--name', name, '--slots', '2'],
+            ...extraArgs,
+          ],
           cwd: dir,
           env: childEnv({ TASKWIRE_TOKEN: workerToken, TASKWIRE_STATE_DIR: join(dir, `state-${name}`) }),
         });
