@@ -1,5 +1,5 @@
-import { TaskState } from '@taskwire/proto/schema';
-import { stateName } from '../ui/format.js';
+import type { TaskState } from '@taskwire/proto/schema';
+import { stateName, TASK_STATES } from '../ui/format.js';
 
 /** What the Tasks page shows, kept in its URL so that a refresh or a shared link shows the same. */
 export interface TaskFilters {
@@ -12,19 +12,9 @@ export interface TaskFilters {
   page: string;
 }
 
-export const FILTERABLE_STATES = [
-  TaskState.QUEUED,
-  TaskState.ASSIGNED,
-  TaskState.RUNNING,
-  TaskState.WAITING_INPUT,
-  TaskState.SUCCEEDED,
-  TaskState.FAILED,
-  TaskState.CANCELLED,
-];
-
 export function filtersFromUrl(url: URL): TaskFilters {
   const q = url.searchParams;
-  const state = FILTERABLE_STATES.find((s) => stateName(s) === q.get('state'));
+  const state = TASK_STATES.find((s) => stateName(s) === q.get('state'));
   return {
     ...(state !== undefined ? { state } : {}),
     kind: q.get('kind') ?? '',

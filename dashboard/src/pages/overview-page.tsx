@@ -3,7 +3,7 @@ import { TaskState, WorkerStatus } from '@taskwire/proto/schema';
 import { statsHistory } from '../live/stats-feed.js';
 import { useStore } from '../live/store.js';
 import { useWorkers } from '../live/workers-feed.js';
-import { stateName } from '../ui/format.js';
+import { stateName, TASK_STATES } from '../ui/format.js';
 import { LineChart } from '../ui/line-chart.js';
 import { Link } from '../ui/router.js';
 import { StateBadge } from '../ui/state-badge.js';
@@ -12,15 +12,6 @@ import { useNow } from '../ui/use-now.js';
 
 const WINDOW_MS = 10 * 60_000;
 const SAMPLE_GAP_MS = 6000;
-const STATES = [
-  TaskState.QUEUED,
-  TaskState.ASSIGNED,
-  TaskState.RUNNING,
-  TaskState.WAITING_INPUT,
-  TaskState.SUCCEEDED,
-  TaskState.FAILED,
-  TaskState.CANCELLED,
-];
 
 export function OverviewPage() {
   const now = useNow(2000);
@@ -67,7 +58,7 @@ export function OverviewPage() {
           <Link href="/tasks">Tasks</Link>
         </h2>
         <dl class="figures">
-          {STATES.map((state) => (
+          {TASK_STATES.map((state) => (
             <div key={state} class="figure">
               <dt>
                 <Link href={`/tasks?state=${stateName(state)}`}>

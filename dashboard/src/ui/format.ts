@@ -9,6 +9,17 @@ export function workerStatusName(status: WorkerStatus): string {
   return (WorkerStatus[status] ?? 'UNKNOWN').toLowerCase();
 }
 
+/** Every state a task can be in, in the order of its life: filters and counts list them so. */
+export const TASK_STATES: readonly TaskState[] = [
+  TaskState.QUEUED,
+  TaskState.ASSIGNED,
+  TaskState.RUNNING,
+  TaskState.WAITING_INPUT,
+  TaskState.SUCCEEDED,
+  TaskState.FAILED,
+  TaskState.CANCELLED,
+];
+
 export const FINAL_STATES: ReadonlySet<TaskState> = new Set([
   TaskState.SUCCEEDED,
   TaskState.FAILED,

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { FILTERABLE_STATES, type TaskFilters } from '../live/task-filters.js';
-import { stateName } from './format.js';
+import type { TaskFilters } from '../live/task-filters.js';
+import { stateName, TASK_STATES } from './format.js';
 
 /** The filters of the Tasks page; applying them starts again from the newest page. */
 export function TaskFilterForm({
@@ -36,13 +36,13 @@ export function TaskFilterForm({
           id="filter-state"
           value={draft.state === undefined ? '' : stateName(draft.state)}
           onChange={(e) => {
-            const state = FILTERABLE_STATES.find((s) => stateName(s) === e.currentTarget.value);
+            const state = TASK_STATES.find((s) => stateName(s) === e.currentTarget.value);
             const { state: _, ...rest } = draft;
             onApply({ ...rest, ...(state !== undefined ? { state } : {}), page: '' });
           }}
         >
           <option value="">any</option>
-          {FILTERABLE_STATES.map((state) => (
+          {TASK_STATES.map((state) => (
             <option key={state} value={stateName(state)}>
               {stateName(state).replace('_', ' ')}
             </option>
