@@ -8,8 +8,8 @@ import { type Client, createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { type RunningCoordinator, startCoordinator } from '@taskwire/coordinator';
 import { FleetService, TaskService, WorkerStatus } from '@taskwire/proto';
-import pg from 'pg';
 import { pino } from 'pino';
+import { createBenchDatabase } from './bench-database.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const workerdMain = join(here, '..', '..', 'workerd', 'dist', 'main.js');
@@ -38,19 +38,9 @@ export interface BenchFleet {
  */
 export async function startBenchFleet(store: StoreKind, workers: number, slots: number): Promise<BenchFleet> {
   const dir = await mkdtemp(join(tmpdir(), 'taskwire-bench-'));
-  const adminUrl = process.env.TASKWIRE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  let databaseUrl: string | undefined;
-  let databaseName: string | undefined;
-  if (store === 'postgres') {
-    databaseName = `tw_bench_${process.pid}_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${databaseName}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${databaseName}`;
-    databaseUrl = url.toString();
-  }
+  const database = store === 'postgres' ? await createBenchDatabase() : undefined;
+  const databaseUrl = database?.url;
+  const databaseName = database?.name;
   const coordinator = await startCoordinator({
     port: 0,
     databaseUrl,
@@ -104,12 +94,7 @@ export async function startBenchFleet(store: StoreKind, workers: number, slots: 
         children.map((c) => (c.exitCode === null && c.signalCode === null ? once(c, 'exit') : undefined)),
       );
       await coordinator.close();
-      if (databaseName) {
-        const admin = new pg.Client({ connectionString: adminUrl });
-        await admin.connect();
-        await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-        await admin.end();
-      }
+      await database?.drop();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type StoreKind, startBenchFleet } from './bench-fleet.js';
+import { dashboard } from './scenarios/dashboard.js';
 import { failover } from './scenarios/failover.js';
 import { idle } from './scenarios/idle.js';
 import { latency } from './scenarios/latency.js';
@@ -12,10 +13,11 @@ Scenarios (default: all):
   throughput   drain rate of --count no-op tasks on --workers workerd x --slots
   idle         transactions an idle coordinator sends PostgreSQL (needs --store postgres)
   failover     a worker killed (SIGKILL) or gone silent (SIGSTOP) mid-task: time to OFFLINE and to rerun
+  dashboard    submit -> the open dashboard (Chromium) shows the task, and shows it succeeded (not in the default set)
 
 Options:
   --store pglite|postgres   default pglite (postgres: TASKWIRE_TEST_DATABASE_URL or the local server)
-  --count N                 tasks for throughput (default 10000) and latency (default 1000)
+  --count N                 tasks for throughput (default 10000), latency (default 1000), dashboard (default 200)
   --rate N                  submissions per second for latency (default 200)
   --workers N               workerd processes for throughput (default 3)
   --slots N                 slots per workerd for throughput (default 16)
@@ -73,6 +75,8 @@ for (const scenario of scenarios) {
         await fleet.stop();
       }
     }
+  } else if (scenario === 'dashboard') {
+    await dashboard(store, Number(values.count ?? 200));
   } else {
     console.error(`unknown scenario ${scenario}\n\n${usage}`);
     process.exit(1);
