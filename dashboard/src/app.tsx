@@ -1,5 +1,5 @@
 import { TaskState } from '@taskwire/proto/schema';
-import { authToken, tokenRefused } from './api/auth-token.js';
+import { authToken, signOut, tokenRefused } from './api/auth-token.js';
 import { statsHistory, useStatsFeed } from './live/stats-feed.js';
 import { useStore } from './live/store.js';
 import { LoginPage } from './pages/login-page.js';
@@ -76,6 +76,9 @@ export function App() {
           })}
         </nav>
         <ConnectionState status={stream.status} />
+        <button type="button" class="plain sign-out" onClick={signOut}>
+          Sign out
+        </button>
       </header>
       <div id="main" tabIndex={-1}>
         <Page path={pathname} />

@@ -112,17 +112,19 @@ test('a batch submitted from the form pages by 25 under a label filter kept in t
     .getByRole('navigation', { name: 'Pages' })
     .getByRole('link', { name: /^Tasks/ })
     .click();
-  // A label no worker carries: the 30 copies stay queued, a stable set to page through.
+  await page.locator('#filter-label').fill('carried-by-nobody');
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await page.waitForURL(/[?&]label=carried-by-nobody/);
+  await page.getByText('No task matches.').waitFor();
+
+  // A label no worker carries: the 30 copies stay queued, a stable set to page through. They
+  // arrive on the open page live, where the newest 25 push the other 5 off the first page.
   await page.locator('#submit-kind').fill('demo');
   await page.locator('#submit-payload').fill('{"steps": 1}');
   await page.locator('#submit-labels').fill('carried-by-nobody');
   await page.locator('#submit-copies').fill('30');
   await page.getByRole('button', { name: 'Submit', exact: true }).click();
   await page.getByRole('status').filter({ hasText: 'Submitted 30 demo tasks' }).waitFor();
-
-  await page.locator('#filter-label').fill('carried-by-nobody');
-  await page.getByRole('button', { name: 'Filter', exact: true }).click();
-  await page.waitForURL(/[?&]label=carried-by-nobody/);
   const rowCount = (count: number) =>
     page.waitForFunction((n) => document.querySelectorAll('table.tasks tbody tr').length === n, count);
   await rowCount(25);
@@ -175,7 +177,7 @@ test("a task's artifacts are listed on its page, the screenshot shown inline", a
   assertNoProblems(watched);
 });
 
-test('a refused token shows the sign-in form; a good one signs in', async () => {
+test('a refused token shows the sign-in form; a good one signs in; signing out forgets it', async () => {
   const watched = await openPage(browser);
   const { page } = watched;
   page.setDefaultTimeout(TIMEOUT_MS);
@@ -186,6 +188,11 @@ test('a refused token shows the sign-in form; a good one signs in', async () => 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('.connection.live').waitFor();
   await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+  // Signing out forgets the token, a refresh included.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText('This gateway requires a token.').waitFor();
+  await page.reload();
+  await page.getByLabel('Token').waitFor();
   // The browser logs each refused call (HTTP 401) itself; nothing else may complain.
   assertNoProblems(watched, /status of 401/);
 });

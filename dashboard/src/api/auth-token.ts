@@ -35,7 +35,9 @@ export function signIn(token: string): void {
   authToken.set(token);
 }
 
+/** Forgets the token (a shared screen): the sign-in form shows until a token is given. */
 export function signOut(): void {
   localStorage.removeItem(STORAGE_KEY);
   authToken.set('');
+  tokenRefused.set(true);
 }

@@ -27,11 +27,14 @@ function matchesLocally(task: Task, f: TaskFilters): boolean {
 
 export interface TaskList {
   rows: readonly Task[];
-  nextPage: string;
   loading: boolean;
+  /** Whether there are older tasks than the rows shown. */
+  hasOlder: boolean;
   stream: StreamState;
   /** Shows tasks this page just submitted at once, before the stream brings them. */
   addSubmitted(submitted: readonly Task[]): void;
+  /** The page token of the tasks older than the rows shown now (undefined: it could not be had). */
+  olderPage(): Promise<string | undefined>;
 }
 
 /**
@@ -44,6 +47,8 @@ export function useTaskList(f: TaskFilters): TaskList {
   const [nextPage, setNextPage] = useState('');
   const [loading, setLoading] = useState(true);
   const generation = useRef(0);
+  // Rows pushed off the first page by newer tasks: the listed cursor would skip them.
+  const pushedOff = useRef(false);
   const key = JSON.stringify(f);
 
   const upsert = useCallback(
@@ -61,25 +66,30 @@ export function useTaskList(f: TaskFilters): TaskList {
         }
         const next = [...byId.values()];
         if (added) next.sort((a, b) => created(b) - created(a) || b.id.localeCompare(a.id));
+        if (next.length > PAGE_SIZE) pushedOff.current = true;
         return next.slice(0, PAGE_SIZE);
       }),
     [key],
   );
 
+  const list = () =>
+    tasks.listTasks({
+      states: f.state !== undefined ? [f.state] : [],
+      kind: f.kind,
+      label: f.label,
+      workerId: f.worker,
+      text: f.text,
+      pageSize: PAGE_SIZE,
+      pageToken: f.page,
+    });
+
   const reload = async () => {
     const mine = ++generation.current;
     setLoading(true);
     try {
-      const page = await tasks.listTasks({
-        states: f.state !== undefined ? [f.state] : [],
-        kind: f.kind,
-        label: f.label,
-        workerId: f.worker,
-        text: f.text,
-        pageSize: PAGE_SIZE,
-        pageToken: f.page,
-      });
+      const page = await list();
       if (mine !== generation.current) return;
+      pushedOff.current = false;
       setRows(page.tasks);
       setNextPage(page.nextPageToken);
     } catch (error) {
@@ -100,5 +110,22 @@ export function useTaskList(f: TaskFilters): TaskList {
     },
     [key],
   );
-  return { rows, nextPage, loading, stream, addSubmitted: upsert };
+  // Once rows were pushed off, the page after the rows shown now is asked for afresh.
+  const olderPage = async () => {
+    if (!pushedOff.current) return nextPage;
+    try {
+      return (await list()).nextPageToken;
+    } catch (error) {
+      notifyError('Listing tasks', error);
+      return undefined;
+    }
+  };
+  return {
+    rows,
+    loading,
+    hasOlder: nextPage !== '' || pushedOff.current,
+    stream,
+    addSubmitted: upsert,
+    olderPage,
+  };
 }

@@ -47,8 +47,14 @@ export function TasksPage() {
             Newest
           </button>
         )}
-        {list.nextPage && (
-          <button type="button" onClick={() => navigate(filtersToUrl({ ...filters, page: list.nextPage }))}>
+        {list.hasOlder && (
+          <button
+            type="button"
+            onClick={async () => {
+              const page = await list.olderPage();
+              if (page !== undefined) navigate(filtersToUrl({ ...filters, page }));
+            }}
+          >
             Older
           </button>
         )}
