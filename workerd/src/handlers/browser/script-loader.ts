@@ -1,6 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isTypeScript } from '../../modules/module-files.js';
+import { enableTypeScriptModules } from '../../modules/register-typescript.js';
 import { NonRetryableError } from '../../sdk/non-retryable-error.js';
 import type { BrowserScript, ClassifyFailure } from './browser-script.js';
 
@@ -11,7 +13,8 @@ export interface LoadedScript {
   readonly classify?: ClassifyFailure;
 }
 
-const EXTENSIONS = ['.js', '.mjs'];
+/** Tried in this order when a name has no extension; the only ones a name may have. */
+const EXTENSIONS = ['.js', '.mjs', '.ts', '.mts'];
 
 /**
  * Finds and imports the script a task names, only from inside `scriptsDir`: a payload must not be
@@ -28,8 +31,13 @@ export async function loadScript(scriptsDir: string, name: unknown): Promise<Loa
   if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
     throw new NonRetryableError(`payload.script: "${name}" is outside the scripts directory ${dir}`);
   }
-  const found = await firstFile(extname(path) === '' ? EXTENSIONS.map((ext) => path + ext) : [path]);
+  const extension = extname(path);
+  if (extension !== '' && !EXTENSIONS.includes(extension)) {
+    throw new NonRetryableError(`payload.script: "${name}" is not a script (${EXTENSIONS.join(', ')})`);
+  }
+  const found = await firstFile(extension === '' ? EXTENSIONS.map((ext) => path + ext) : [path]);
   if (!found) throw new NonRetryableError(`payload.script: there is no script "${name}" in ${dir}`);
+  if (isTypeScript(found)) enableTypeScriptModules();
   const module = (await import(pathToFileURL(found).href)) as Record<string, unknown>;
   const run = module['default'];
   if (typeof run !== 'function') {
