@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,4 +139,46 @@ test('a cancel kills the sleep 1000 child and its grandchildren: no process is l
     timeoutMs: 10_000,
     what: `processes ${pids.filter(running).join(', ')} to end`,
   });
+});
+
+test('a workerd restarted after a SIGKILL ends the commands the killed one left running, then reruns the task', async (t) => {
+  const fleet = await startFleet(t, { workers: [shellWorker] });
+  const worker = fleet.workers[0]!;
+  const { task } = await fleet.tasks.submitTask({
+    spec: spec('shell', {
+      // Attempt 1 prints its working directory and the pids of two sleeps, then waits on them.
+      script:
+        'if [ "$TASKWIRE_ATTEMPT" != 1 ]; then echo rerun; exit 0; fi; pwd; ' +
+        'sleep 1000 & echo $!; sh -c "sleep 1000 & echo \\$!; wait" & wait',
+    }),
+  });
+  const id = task!.id;
+  const lines = await pollUntil(
+    async () => {
+      const stdout = (await taskLogs(fleet.tasks, id)).filter((entry) => entry.stream === 'stdout');
+      return stdout.length >= 3 ? stdout.map((entry) => entry.text) : undefined;
+    },
+    { timeoutMs: 15_000, intervalMs: 100, what: 'the working directory and two pids in the log' },
+  );
+  const workDir = lines.find((line) => line.startsWith('/'))!;
+  const pids = lines.filter((line) => /^\d+$/.test(line)).map(Number);
+
+  // A crash of workerd: its commands run in process groups of their own, out of the SIGKILL's reach.
+  await worker.kill('SIGKILL');
+  assert.deepEqual(
+    pids.filter((pid) => !running(pid)),
+    [],
+    'the sleeps outlive the killed workerd',
+  );
+
+  await worker.restart();
+  const swept = await worker.process.waitForLog('shell.leftovers_ended', { timeoutMs: 5000 });
+  assert.deepEqual([swept.groups, swept.workdirs], [1, 1], 'the restarted workerd says what it ended');
+  await pollUntil(() => (pids.some(running) ? undefined : true), {
+    timeoutMs: 10_000,
+    what: `processes ${pids.filter(running).join(', ')} to end`,
+  });
+  assert.equal(existsSync(workDir), false, `${workDir} is removed`);
+  const rerun = await fleet.waitForTask(id, inState(TaskState.SUCCEEDED));
+  assert.equal(rerun.attempt, 2);
 });

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import {
   type BrowserKindOptions,
@@ -9,7 +9,12 @@ import {
 } from './handlers/browser/index.js';
 import { builtinHandlers } from './handlers/builtin-handlers.js';
 import { loadHandlerModules } from './handlers/load-handler-modules.js';
-import { createShellHandler, type ShellKindOptions, shellOptionsFromEnv } from './handlers/shell/index.js';
+import {
+  createShellHandler,
+  type ShellKindOptions,
+  ShellRunRegistry,
+  shellOptionsFromEnv,
+} from './handlers/shell/index.js';
 import { ResourceSampler } from './host/resource-sampler.js';
 import { loadWorkerId } from './host/worker-id.js';
 import { createLogger } from './logger.js';
@@ -105,10 +110,19 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   const browserOptions = options.browser ?? browserOptionsFromEnv(process.env);
   const browser = browserOptions ? createBrowserKind({ logger, ...browserOptions }) : undefined;
   const shellOptions = options.shell === true ? {} : (options.shell ?? shellOptionsFromEnv(process.env));
+  // Before any work: what a crashed workerd of this state directory left running is ended.
+  const runRegistry = new ShellRunRegistry(join(stateDir, 'shell-runs'));
+  const swept = await runRegistry.sweep();
+  if (swept.ended.length > 0 || swept.removedDirs > 0) {
+    logger.warn(
+      { event: 'shell.leftovers_ended', groups: swept.ended.length, workdirs: swept.removedDirs },
+      'ended the shell commands and removed the directories an earlier workerd left behind',
+    );
+  }
   const handlers: HandlerMap = {
     ...(options.builtins === false ? {} : builtinHandlers),
     ...browser?.handlers,
-    ...(shellOptions ? { shell: createShellHandler(shellOptions) } : {}),
+    ...(shellOptions ? { shell: createShellHandler({ runRegistry, ...shellOptions }) } : {}),
     ...(await loadHandlerModules(options.handlerModules ?? [])),
     ...options.handlers,
   };

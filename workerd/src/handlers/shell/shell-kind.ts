@@ -4,6 +4,7 @@ import { logToStream } from '../../runner/stream-log.js';
 import type { TaskContext } from '../../sdk/handler.js';
 import { OutputRelay } from './output-relay.js';
 import { type GroupExit, ProcessGroup } from './process-group.js';
+import { processStart, type ShellRunRegistry } from './run-registry.js';
 import { writeShellInputs } from './shell-inputs.js';
 import { storeShellOutputs } from './shell-outputs.js';
 import { type ShellPayload, shellPayloadSchema } from './shell-payload.js';
@@ -16,6 +17,11 @@ export interface ShellKindOptions {
   graceMs?: number;
   /** stdout + stderr logged per attempt; the rest is counted and reported cut. Default 1 MiB. */
   maxLogBytes?: number;
+  /**
+   * Where each run's process group and directory are recorded while it runs, so that the next
+   * workerd ends what a crashed one left running (startWorker: STATE_DIR/shell-runs).
+   */
+  runRegistry?: ShellRunRegistry;
 }
 
 /** The worker's variables a command may rely on; the rest (a token, say) stays with the worker. */
@@ -46,7 +52,11 @@ export function createShellHandler(options: ShellKindOptions = {}): CheckedHandl
       await writeShellInputs(dir, payload);
       ctx.signal.throwIfAborted();
       const started = performance.now();
-      const exit = await runInGroup(ctx, dir, payload, graceMs, maxLogBytes);
+      const exit = await runInGroup(ctx, dir, payload, {
+        graceMs,
+        maxLogBytes,
+        registry: options.runRegistry,
+      });
       if (exit.stoppedBy === 'abort') throw ctx.signal.reason;
       const ok = exit.stoppedBy === undefined && exit.exitCode === 0;
       const retryable = payload.retryOnExit !== false;
@@ -85,9 +95,9 @@ async function runInGroup(
   ctx: TaskContext<ShellPayload>,
   dir: string,
   payload: ShellPayload,
-  graceMs: number,
-  maxLogBytes: number,
+  limits: { graceMs: number; maxLogBytes: number; registry: ShellRunRegistry | undefined },
 ): Promise<GroupExit & { lastStderrLine: string }> {
+  const { graceMs, maxLogBytes, registry } = limits;
   const argv = payload.command ?? ['/bin/sh', '-c', payload.script as string];
   const relay = new OutputRelay(
     (stream, text) => logToStream(ctx, stream, stream === 'stderr' ? 'error' : 'info', text),
@@ -109,7 +119,9 @@ async function runInGroup(
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   const timer =
     payload.timeoutMs === undefined ? undefined : setTimeout(() => group.stop('timeout'), payload.timeoutMs);
+  const pgid = group.pid;
   try {
+    if (registry && pgid !== undefined) await recordRun(ctx, registry, pgid, dir, payload);
     const exit = await group.exited();
     relay.end();
     const cut = relay.summary();
@@ -120,6 +132,29 @@ async function runInGroup(
   } finally {
     clearTimeout(timer);
     ctx.signal.removeEventListener('abort', onAbort);
+    if (registry && pgid !== undefined) await registry.forget(pgid).catch(() => undefined);
+  }
+}
+
+/** A run that cannot be recorded still runs: only a crash of this workerd would leave it behind. */
+async function recordRun(
+  ctx: TaskContext<ShellPayload>,
+  registry: ShellRunRegistry,
+  pgid: number,
+  workDir: string,
+  payload: ShellPayload,
+): Promise<void> {
+  try {
+    await registry.record({
+      pgid,
+      leaderStart: (await processStart(pgid)) ?? '',
+      workDir,
+      keepWorkDir: payload.keepWorkdir === true,
+      taskId: ctx.task.id,
+      attempt: ctx.task.attempt,
+    });
+  } catch (error) {
+    ctx.log.warn(`could not record the run in ${registry.dir}: ${(error as Error).message}`);
   }
 }
 
