@@ -30,6 +30,9 @@ export async function serveArtifact(
       // Stored artifacts never change: one id, one content.
       'cache-control': 'private, max-age=3600, immutable',
       'x-content-type-options': 'nosniff',
+      // An artifact is whatever a handler stored (HTML, SVG): opened in a tab, it runs in an
+      // opaque origin with no scripts, never as the gateway's (the dashboard's) own page.
+      'content-security-policy': 'sandbox',
     });
     res.end(data);
   } catch (error) {

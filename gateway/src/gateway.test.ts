@@ -31,6 +31,11 @@ test('one port serves HTTP/1.1 and h2c; static files never leave their folder', 
 
   const script = await fetch(`${gateway.url}/app.js`);
   assert.equal(script.headers.get('content-type'), 'text/javascript; charset=utf-8');
+  assert.match(
+    script.headers.get('content-security-policy') ?? '',
+    /default-src 'self'.*frame-ancestors 'none'/,
+  );
+  assert.equal(script.headers.get('x-content-type-options'), 'nosniff');
   // An app route that names no file gets index.html (a refresh on /tasks/ID keeps working).
   assert.equal(await (await fetch(`${gateway.url}/tasks/123`)).text(), '<h1>app</h1>');
   assert.equal(await (await fetch(`${gateway.url}/%2e%2e/%2e%2e/etc/passwd`)).text(), '<h1>app</h1>');

@@ -19,6 +19,19 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
+ * The app (the dashboard) talks only to this origin and loads nothing from elsewhere; it keeps a
+ * token in its storage, so nothing else may run in its pages or frame them. Styles may be inline
+ * (progress bars set widths); images may be blobs (artifacts fetched with the token).
+ */
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; " +
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+/**
  * Serves a built single-page app from `root`: a route (a path whose last segment has no extension)
  * that names no file gets index.html, so that the app's own routes survive a page refresh. A missing
  * file with an extension is a 404: a stale script answered with HTML fails far from its cause.
@@ -50,6 +63,7 @@ export async function serveStatic(root: string, req: NodeRequest, res: NodeRespo
     return;
   }
   res.writeHead(200, {
+    ...SECURITY_HEADERS,
     'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'content-length': info.size,
   });

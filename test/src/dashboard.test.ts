@@ -156,7 +156,7 @@ test('the cancel and retry buttons work', async () => {
   assertNoProblems(watched);
 });
 
-test("a task's artifacts are listed on its page, the screenshot shown inline", async () => {
+test("a task's artifacts are listed on its page, the screenshot shown inline, stored HTML only downloaded", async () => {
   const worker = await fleet.startWorker('artifact-worker', ['--handlers', testHandlers]);
   const coordinator = coordinatorClients(fleet.address, [bearer(fleet.adminToken)]);
   const { task } = await coordinator.tasks.submitTask({ spec: spec('test.artifacts') });
@@ -172,6 +172,26 @@ test("a task's artifacts are listed on its page, the screenshot shown inline", a
     await image.elementHandle(),
   );
   await page.getByRole('link', { name: 'notes.txt' }).waitFor();
+  // Stored HTML never runs as the dashboard's page: its link is a download, and the gateway's
+  // GET sandboxes it (opaque origin, no scripts) should anyone open it in a tab.
+  const html = page.getByRole('link', { name: 'page.html' });
+  const [download] = await Promise.all([page.waitForEvent('download'), html.click()]);
+  assert.equal(download.suggestedFilename(), 'page.html');
+  // Opened in a tab of its own, the link is a download too (as text/html it would render and run).
+  const tab = await page.context().newPage();
+  const [tabDownload] = await Promise.all([
+    tab.waitForEvent('download'),
+    tab.goto((await html.getAttribute('href'))!).catch(() => undefined), // "download is starting"
+  ]);
+  assert.equal(await tabDownload.failure(), null);
+  await tab.close();
+  const { artifacts } = await coordinator.tasks.listTaskArtifacts({ id: task!.id });
+  const stored = artifacts.find((artifact) => artifact.name === 'page.html')!;
+  const direct = await fetch(`${fleet.gatewayUrl}/artifacts/${stored.id}`, {
+    headers: { authorization: `Bearer ${fleet.adminToken}` },
+  });
+  assert.equal(direct.headers.get('content-type'), 'text/html');
+  assert.equal(direct.headers.get('content-security-policy'), 'sandbox');
   await watched.screenshot('task-artifacts');
   await worker.kill('SIGKILL');
   assertNoProblems(watched);

@@ -3,6 +3,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { authToken } from '../api/auth-token.js';
 import { bytes } from './format.js';
 
+/** Content types shown as they are: raster images (inline) and plain text. */
+const SAFE_TYPES = /^(image\/(png|jpeg|gif|webp|avif)|text\/plain)(;|$)/i;
+
 /**
  * An artifact fetched with the token (an `<img src>` cannot send one) and shown from a blob URL:
  * images inline, anything else as a download link.
@@ -20,7 +23,12 @@ function ArtifactItem({ artifact }: { artifact: Artifact }) {
     })
       .then(async (response) => {
         if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
-        objectUrl = URL.createObjectURL(await response.blob());
+        // A blob URL belongs to this page's origin: anything but a picture or plain text opens as
+        // a download, never as a document that could run script next to the saved token.
+        const type = SAFE_TYPES.test(artifact.contentType)
+          ? artifact.contentType
+          : 'application/octet-stream';
+        objectUrl = URL.createObjectURL(new Blob([await response.arrayBuffer()], { type }));
         setUrl(objectUrl);
       })
       .catch((error: Error) => {
@@ -31,7 +39,7 @@ function ArtifactItem({ artifact }: { artifact: Artifact }) {
       if (objectUrl) URL.revokeObjectURL(objectUrl);
     };
   }, [artifact.id]);
-  const image = artifact.contentType.startsWith('image/');
+  const image = SAFE_TYPES.test(artifact.contentType) && artifact.contentType.startsWith('image/');
   return (
     <li class="artifact">
       {image && url && (
