@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { type StoreKind, startBenchFleet } from './bench-fleet.js';
-import { dashboard } from './scenarios/dashboard.js';
 import { failover } from './scenarios/failover.js';
 import { idle } from './scenarios/idle.js';
 import { latency } from './scenarios/latency.js';
@@ -76,6 +75,8 @@ for (const scenario of scenarios) {
       }
     }
   } else if (scenario === 'dashboard') {
+    // Loaded only when asked for: it brings playwright-core, which the other scenarios do without.
+    const { dashboard } = await import('./scenarios/dashboard.js');
     await dashboard(store, Number(values.count ?? 200));
   } else {
     console.error(`unknown scenario ${scenario}\n\n${usage}`);
