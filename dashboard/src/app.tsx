@@ -1,4 +1,5 @@
 import { TaskState } from '@taskwire/proto/schema';
+import { useEffect } from 'preact/hooks';
 import { authToken, signOut, tokenRefused } from './api/auth-token.js';
 import { statsHistory, useStatsFeed } from './live/stats-feed.js';
 import { useStore } from './live/store.js';
@@ -49,6 +50,10 @@ export function App() {
   const latest = useStore(statsHistory).at(-1)?.stats;
   const waiting = Number(latest?.tasks.find((c) => c.state === TaskState.WAITING_INPUT)?.count ?? 0);
   const { pathname } = useLocation();
+  // A task waiting for a person shows in the tab's title, seen from any other tab.
+  useEffect(() => {
+    document.title = waiting > 0 ? `(${waiting}) Taskwire` : 'Taskwire';
+  }, [waiting]);
   if (refused) return <LoginPage hadToken={token !== ''} />;
   return (
     <>

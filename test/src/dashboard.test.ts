@@ -94,6 +94,8 @@ test('a task asking for input shows the prompt; the answer typed in the page com
   await page.waitForURL(`**/tasks/${id}`);
   const answer = page.getByLabel('Enter the one-time code');
   await answer.waitFor();
+  // The tab's title counts the tasks waiting for a person.
+  await page.waitForFunction(() => /^\([1-9]\d*\) Taskwire$/.test(document.title));
   await watched.screenshot('task-waiting-input');
   await answer.fill('424242');
   await page.getByRole('button', { name: 'Send answer' }).click();
