@@ -33,6 +33,11 @@ async function signedIn(
 }
 
 /** `allowed`: complaints the test provokes on purpose (requests to a gateway it stopped). */
+/** How the dashboard abbreviates a task id (format.ts shortId). */
+function shortTaskId(id: string): string {
+  return `${id.slice(0, 8)}…${id.slice(-4)}`;
+}
+
 function assertNoProblems(watched: WatchedPage, allowed?: RegExp): void {
   const problems = watched.problems.filter((problem) => !allowed?.test(problem));
   assert.deepEqual(problems, [], 'the browser reported no console error');
@@ -222,10 +227,18 @@ test('a refused token shows the sign-in form; a good one signs in; signing out f
 test('a worker killed in the background turns offline on the Workers page without a reload', async () => {
   const watched = await signedIn();
   const { page } = watched;
-  const doomed = await fleet.startWorker('doomed-worker');
+  const doomed = await fleet.startWorker('doomed-worker', ['--labels', 'doomed']);
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Workers' }).click();
   const card = page.getByRole('article', { name: 'doomed-worker' });
   await card.locator('.badge', { hasText: 'online' }).waitFor();
+  // A task only it may run: its card turns busy, with the slot and the task, without a reload.
+  const coordinator = coordinatorClients(fleet.address, [bearer(fleet.adminToken)]);
+  const { task } = await coordinator.tasks.submitTask({
+    spec: spec('demo', { steps: 1000, stepMs: 100 }, { labels: ['doomed'] }),
+  });
+  await card.locator('.badge', { hasText: 'busy' }).waitFor();
+  await card.getByText('1 / 2').waitFor();
+  await card.getByRole('link', { name: shortTaskId(task!.id) }).waitFor();
   await watched.screenshot('workers');
   await doomed.kill('SIGKILL');
   await card.locator('.badge', { hasText: 'offline' }).waitFor();

@@ -14,6 +14,7 @@ import { listWorkerRows } from '../sql/workers-sql.js';
 import { StatsSampler } from '../stats/stats-sampler.js';
 import type { StateName } from '../tasks/task-row.js';
 import { STATE_TO_PROTO } from '../tasks/task-to-proto.js';
+import { WorkerFeed } from '../workers/worker-feed.js';
 import { workerToProto } from '../workers/worker-to-proto.js';
 
 const STATS_INTERVAL_MS = 2000;
@@ -70,6 +71,14 @@ export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
       slotsUsed: connected.reduce((n, w) => n + w.usedSlots, 0),
     });
   };
+  const workerFeed = new WorkerFeed({
+    read: () => listWorkers(),
+    publish: (change) => rt.hub.publishWorker(change),
+    onPublished: (listener) => rt.hub.onWorkers(listener),
+    intervalMs: rt.config.heartbeatIntervalMs,
+    heartbeatRefreshMs: 2 * rt.config.heartbeatIntervalMs,
+    onError: (error) => rt.log.warn({ err: error }, 'could not read the workers for WatchWorkers'),
+  });
   const sampler = new StatsSampler({
     read: readStats,
     intervalMs: STATS_INTERVAL_MS,
@@ -89,13 +98,16 @@ export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
       const changes = new AsyncQueue<WorkerChange>();
       const unsubscribe = rt.hub.onWorkers((change) => changes.push(change));
       context.signal.addEventListener('abort', () => changes.close(), { once: true });
+      const shown = await listWorkers();
+      const unwatch = workerFeed.watch(shown);
       try {
-        for (const worker of await listWorkers()) yield { worker };
+        for (const worker of shown) yield { worker };
         for await (const change of changes) {
           if (change.type === 'removed') yield { worker: { id: change.id }, removed: true };
           else yield { worker: change.worker };
         }
       } finally {
+        unwatch();
         unsubscribe();
       }
     },
