@@ -234,5 +234,8 @@ function onNotice(rt: Runtime, notice: Notice): void {
         .catch((error: unknown) => rt.log.warn({ err: error }, 'could not reload changed tasks'));
       return;
     }
+    case 'logs':
+      for (const id of notice.ids) if (rt.hub.isFollowingLogs(id)) rt.hub.publishLogsAdded(id);
+      return;
   }
 }

@@ -55,9 +55,16 @@ export class Fleet {
     readonly store: FleetStore,
     readonly tempDir: string,
     private readonly processes: ManagedProcess[],
+    private readonly coordinatorArgs: readonly string[],
   ) {
-    this.transport = createGrpcTransport({
-      baseUrl: 'http://' + coordinator.address,
+    this.transport = this.transportTo(coordinator.address);
+    this.tasks = createClient(TaskService, this.transport);
+    this.fleet = createClient(FleetService, this.transport);
+  }
+
+  private transportTo(address: string): Transport {
+    return createGrpcTransport({
+      baseUrl: 'http://' + address,
       interceptors: [
         (next) => (request) => {
           if (this.token) request.header.set('authorization', `Bearer ${this.token}`);
@@ -65,8 +72,6 @@ export class Fleet {
         },
       ],
     });
-    this.tasks = createClient(TaskService, this.transport);
-    this.fleet = createClient(FleetService, this.transport);
   }
 
   /** AdminService on the coordinator, sending `token` like `tasks` and `fleet`. */
@@ -101,20 +106,48 @@ export class Fleet {
       cwd: tempDir,
       onSpawn: (child) => processes.push(child),
     });
-    fleet = new Fleet(coordinator, store, tempDir, processes);
+    fleet = new Fleet(coordinator, store, tempDir, processes, options.coordinatorArgs ?? []);
     for (const worker of options.workers ?? []) await fleet.addWorker(worker);
     return fleet;
   }
 
-  /** Starts one more workerd (state dir of its own) and waits until it is ONLINE. */
-  async addWorker(options: WorkerOptions = {}): Promise<WorkerHandle> {
+  /**
+   * Starts one more coordinator on the fleet's database (PostgreSQL only: PGlite belongs to one
+   * process), with the same flags; `coordinatorArgs` adds to them.
+   */
+  async addCoordinator(coordinatorArgs: string[] = []): Promise<CoordinatorHandle> {
+    if (this.store.kind !== 'postgres') {
+      throw new Error('several coordinators share a PostgreSQL database; this fleet runs on PGlite');
+    }
+    return CoordinatorHandle.start({
+      storeArgs: this.store.coordinatorArgs,
+      extraArgs: [...this.coordinatorArgs, ...coordinatorArgs],
+      cwd: this.tempDir,
+      onSpawn: (child) => this.processes.push(child),
+    });
+  }
+
+  /** Clients of the services on another coordinator of this fleet (sending `token` too). */
+  clientsOf(coordinator: CoordinatorHandle): {
+    tasks: Client<typeof TaskService>;
+    fleet: Client<typeof FleetService>;
+  } {
+    const transport = this.transportTo(coordinator.address);
+    return { tasks: createClient(TaskService, transport), fleet: createClient(FleetService, transport) };
+  }
+
+  /**
+   * Starts one more workerd (state dir of its own) and waits until it is ONLINE; it connects to
+   * the fleet's coordinator unless given another.
+   */
+  async addWorker(options: WorkerOptions = {}, coordinator?: CoordinatorHandle): Promise<WorkerHandle> {
     const name = options.name ?? `w${this.workers.length + 1}`;
     const stateDir = join(this.tempDir, `worker-${this.workers.length + 1}-${name}`);
     await mkdir(stateDir, { recursive: true });
     const worker = await WorkerHandle.start({
       name,
       stateDir,
-      coordinatorAddress: this.address,
+      coordinatorAddress: coordinator?.address ?? this.address,
       options,
       cwd: this.tempDir,
       waitOnline: async (id) => {

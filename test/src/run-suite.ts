@@ -12,7 +12,11 @@ import { runNodeTests, type TestRunResult } from './suite/node-test-run.js';
 /**
  * `npm test`: the packages' unit tests once, then the integration tests in test/dist twice, on
  * PGlite and on PostgreSQL. PostgreSQL being unreachable fails the run; nothing is skipped.
+ * `*.postgres.test.js` files run on PostgreSQL only: what they test (several coordinators on one
+ * database) cannot exist on PGlite, which belongs to one process.
  */
+
+const POSTGRES_ONLY = '.postgres.test.js';
 
 const unitDirs = ['proto/dist', 'coordinator/dist', 'workerd/dist', 'cli/dist', 'gateway/dist'];
 /** Started first so that the long files overlap the short ones. */
@@ -118,7 +122,7 @@ async function main(): Promise<number> {
   if (integrationFiles.length === 0) {
     results.push(failedRun('integration', 'no *.test.js under test/dist: run `npm run build` first'));
   } else {
-    results.push(await pgliteRun(integrationFiles));
+    results.push(await pgliteRun(integrationFiles.filter((file) => !file.endsWith(POSTGRES_ONLY))));
     results.push(
       postgresProblem
         ? failedRun('postgres', postgresProblem)

@@ -12,7 +12,9 @@ export type Notice =
   /** A worker was drained or resumed by an admin. */
   | { k: 'drain'; w: string; on: boolean }
   /** These tasks changed: coordinators with watchers of them reload and publish them. */
-  | { k: 'tasks'; ids: string[] };
+  | { k: 'tasks'; ids: string[] }
+  /** These tasks have new log lines: coordinators where someone follows them tell the followers. */
+  | { k: 'logs'; ids: string[] };
 
 /** 200 UUIDs keep a notice under PostgreSQL's 8000-byte payload limit. */
 const IDS_PER_NOTICE = 200;
@@ -35,11 +37,7 @@ export class Notifier {
     });
   }
 
-  /**
-   * Sends notices in ONE statement (it rides in the transaction that made the changes). Task
-   * changes are only for watchers on other coordinators: PGlite is one process, so they are
-   * left out there.
-   */
+  /** Sends notices in ONE statement (it rides in the transaction that made the changes). */
   async sendAll(
     q: Queryable,
     notices: readonly Notice[],
@@ -50,12 +48,23 @@ export class Notifier {
     await q.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [channel, payloads]);
   }
 
-  /** The payloads sendAll would send, for a statement that notifies by itself. */
-  payloads(notices: readonly Notice[], changedTaskIds: readonly string[] = []) {
+  /**
+   * The payloads sendAll would send, for a statement that notifies by itself. Task changes and
+   * new logs are only for watchers on other coordinators: PGlite is one process, so they are left
+   * out there.
+   */
+  payloads(
+    notices: readonly Notice[],
+    changedTaskIds: readonly string[] = [],
+    loggedTaskIds: readonly string[] = [],
+  ) {
     const all = [...notices];
     if (this.rt.db.engine !== 'pglite') {
       for (let i = 0; i < changedTaskIds.length; i += IDS_PER_NOTICE) {
         all.push({ k: 'tasks', ids: changedTaskIds.slice(i, i + IDS_PER_NOTICE) });
+      }
+      for (let i = 0; i < loggedTaskIds.length; i += IDS_PER_NOTICE) {
+        all.push({ k: 'logs', ids: loggedTaskIds.slice(i, i + IDS_PER_NOTICE) });
       }
     }
     return { channel: CHANNEL, payloads: all.map((n) => JSON.stringify({ ...n, c: this.rt.id })) };

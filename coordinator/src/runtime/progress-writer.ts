@@ -4,7 +4,8 @@ import type { Runtime } from './runtime.js';
 
 /**
  * Progress goes to watchers at once, but to the database coalesced: the latest value per task,
- * written for all tasks in one statement at most every `progressFlushMs`.
+ * written for all tasks in one statement at most every `progressFlushMs`, then announced to the
+ * other coordinators (their watchers get it from there).
  */
 export class ProgressWriter {
   private pending = new Map<string, { attempt: number; progress: ProgressJson }>();
@@ -47,6 +48,12 @@ export class ProgressWriter {
            FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, attempt int, progress jsonb)
            WHERE t.id = x.id AND t.attempt = x.attempt AND t.state IN ('assigned', 'running', 'waiting_input')`,
           [jsonRows(batch)],
+        );
+        // Watchers on other coordinators see progress as stored (at most every progressFlushMs).
+        await this.rt.notifier.sendAll(
+          this.rt.db,
+          [],
+          batch.map((entry) => entry.id),
         );
       } catch (error) {
         this.rt.log.warn({ err: error }, 'could not store progress; watchers still got it');

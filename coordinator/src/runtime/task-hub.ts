@@ -58,6 +58,11 @@ export class TaskHub {
     return this.subscribe('workers', listener);
   }
 
+  /** Whether anyone here follows this task's logs. */
+  isFollowingLogs(taskId: string): boolean {
+    return this.emitter.listenerCount(`logs:${taskId}`) > 0;
+  }
+
   /** Whether anyone here watches this task (or all tasks). */
   isWatched(taskId: string): boolean {
     return this.emitter.listenerCount(`task:${taskId}`) > 0 || this.emitter.listenerCount('tasks') > 0;

@@ -164,7 +164,11 @@ async function applyInOneTransaction(rt: Runtime, jobs: readonly Job[]): Promise
         events: transitions.map((t) => t.event),
         notes: staleEvents,
         outcomes,
-        notify: rt.notifier.payloads(requeued ? [{ k: 'wake' }] : [], [...finalRows.keys()]),
+        notify: rt.notifier.payloads(
+          requeued ? [{ k: 'wake' }] : [],
+          [...finalRows.keys()],
+          [...new Set(logs.map((log) => log.task_id))],
+        ),
       },
       now,
     );
