@@ -19,7 +19,8 @@ const PAGES = [
 
 function Page({ path }: { path: string }) {
   const task = /^\/tasks\/([^/]+)$/.exec(path);
-  if (task) return <TaskPage id={decodeURIComponent(task[1]!)} />;
+  // Keyed by id: another task is a fresh page (its own streams, log cursor and state).
+  if (task) return <TaskPage key={task[1]} id={decodeURIComponent(task[1]!)} />;
   if (path === '/workers') return <WorkersPage />;
   if (path === '/tasks') return <TasksPage />;
   if (path === '/') return <OverviewPage />;
