@@ -224,7 +224,7 @@ test('a refused token shows the sign-in form; a good one signs in; signing out f
   assertNoProblems(watched, /status of 401/);
 });
 
-test('a worker killed in the background turns offline on the Workers page without a reload', async () => {
+test('a worker card is live: busy, drained, resumed; killed in the background it turns offline, then is removed', async () => {
   const watched = await signedIn();
   const { page } = watched;
   const doomed = await fleet.startWorker('doomed-worker', ['--labels', 'doomed']);
@@ -240,6 +240,11 @@ test('a worker killed in the background turns offline on the Workers page withou
   await card.getByText('1 / 2').waitFor();
   await card.getByRole('link', { name: shortTaskId(task!.id) }).waitFor();
   await watched.screenshot('workers');
+  // Drain takes it out of dispatch (its task runs on); Resume puts it back.
+  await card.getByRole('button', { name: 'Drain' }).click();
+  await card.locator('.badge', { hasText: 'draining' }).waitFor();
+  await card.getByRole('button', { name: 'Resume' }).click();
+  await card.locator('.badge', { hasText: 'busy' }).waitFor();
   await doomed.kill('SIGKILL');
   await card.locator('.badge', { hasText: 'offline' }).waitFor();
   await card.getByRole('button', { name: 'Remove' }).click();
