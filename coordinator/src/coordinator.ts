@@ -15,6 +15,7 @@ import { ArtifactReceiver } from './artifacts/artifact-receiver.js';
 import { AccessControl, type AuthMode } from './auth/access-control.js';
 import { roleToProto } from './auth/role-names.js';
 import { hashTokenSecret } from './auth/token-secret.js';
+import { CoordinatorMetrics } from './metrics/coordinator-metrics.js';
 import { type CoordinatorConfig, DEFAULT_CONFIG } from './runtime/config.js';
 import { Dispatcher } from './runtime/dispatcher.js';
 import { LeaseKeeper } from './runtime/lease-keeper.js';
@@ -30,6 +31,7 @@ import { taskService } from './services/task-service.js';
 import { workerService } from './services/worker-service.js';
 import { getTaskRow } from './sql/lock-tasks.js';
 import { findTokenByHash } from './sql/tokens-sql.js';
+import { readStats } from './stats/read-stats.js';
 import { openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { tellWorker } from './tasks/change-task.js';
@@ -84,6 +86,8 @@ export interface RunningCoordinator {
   /** The access check the gRPC server runs before every call; a gateway in-process runs it too. */
   authorize(method: DescMethod, header: Headers): Promise<void>;
   readonly tokens: CoordinatorTokens;
+  /** Prometheus metrics in the text exposition format (see coordinator/src/metrics). */
+  metrics(): Promise<{ contentType: string; body: string }>;
   /** Graceful shutdown: stop accepting, tell workers (goaway), flush, close the store. */
   close(): Promise<void>;
 }
@@ -110,6 +114,11 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
   rt.notifier = new Notifier(rt);
   rt.progress = new ProgressWriter(rt);
   rt.artifacts = new ArtifactReceiver(rt);
+  rt.metrics = new CoordinatorMetrics({
+    stats: () => readStats(rt),
+    connectedWorkers: () => rt.workers.all().length,
+  });
+  rt.hub.onLocalRow((row) => rt.metrics.observeRow(row));
   const leaseKeeper = new LeaseKeeper(rt);
 
   await rt.notifier.start((notice) => onNotice(rt, notice));
@@ -170,6 +179,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
     services,
     authorize: (method, header) => access.check(method, header),
     tokens,
+    metrics: () => rt.metrics.text(),
     close() {
       closing ??= (async () => {
         log.info({ event: 'coordinator.stopping' }, 'coordinator shutting down');
@@ -229,7 +239,7 @@ function onNotice(rt: Runtime, notice: Notice): void {
       void rt.db
         .query<TaskRow>('SELECT * FROM tasks WHERE id = ANY($1::uuid[])', [watched])
         .then(({ rows }) => {
-          for (const row of rows) rt.hub.publishRow(row);
+          for (const row of rows) rt.hub.relayRow(row);
         })
         .catch((error: unknown) => rt.log.warn({ err: error }, 'could not reload changed tasks'));
       return;

@@ -72,6 +72,7 @@ async function startInProcessGateway(args: ParsedArgs, coordinator: RunningCoord
     port: parseGatewayPort(args.string('gateway'), '--gateway'),
     services: coordinatorServices(coordinator),
     interceptors: [coordinatorAccessCheck(coordinator)],
+    metrics: () => coordinator.metrics(),
     ...gatewayExtras(args),
   });
 }

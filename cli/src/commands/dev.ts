@@ -90,6 +90,7 @@ async function run(ctx: CommandContext): Promise<number> {
     port: gatewayPort,
     services: coordinatorServices(coordinator),
     interceptors: [coordinatorAccessCheck(coordinator)],
+    metrics: () => coordinator.metrics(),
     ...extras,
   }).catch(async (error: unknown) => {
     await coordinator.close();
@@ -118,6 +119,7 @@ async function run(ctx: CommandContext): Promise<number> {
       address,
       gateway: gateway.url,
       ...(dashboardUrl ? { dashboard: dashboardUrl } : {}),
+      metrics: `${gateway.url}/metrics`,
       token: tokens.admin,
       tokenFile: DEV_TOKEN_FILE,
       database: databaseLabel(databaseUrl, dataDir),
@@ -128,7 +130,7 @@ async function run(ctx: CommandContext): Promise<number> {
     writeLines(io, [
       'taskwire dev is running:',
       `  coordinator  ${address} (gRPC, id ${coordinator.id})`,
-      `  gateway      ${gateway.url} (Connect, gRPC-Web, gRPC; /healthz, /readyz, /artifacts/ID)`,
+      `  gateway      ${gateway.url} (Connect, gRPC-Web, gRPC; /healthz, /readyz, /metrics, /artifacts/ID)`,
       dashboardUrl ? `  dashboard    ${dashboardUrl}` : '  dashboard    not built (npm run build builds it)',
       `  database     ${databaseLabel(databaseUrl, dataDir)}`,
       `  admin token  ${tokens.admin}`,

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ArtifactReceiver } from '../artifacts/artifact-receiver.js';
+import type { CoordinatorMetrics } from '../metrics/coordinator-metrics.js';
 import type { Db } from '../store/db.js';
 import type { WorkerRegistry } from '../workers/worker-registry.js';
 import type { CoordinatorConfig } from './config.js';
@@ -22,4 +23,5 @@ export interface Runtime {
   readonly notifier: Notifier;
   readonly progress: ProgressWriter;
   readonly artifacts: ArtifactReceiver;
+  readonly metrics: CoordinatorMetrics;
 }

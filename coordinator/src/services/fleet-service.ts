@@ -1,21 +1,11 @@
-import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
-import {
-  type FleetService,
-  type GetStatsResponse,
-  GetStatsResponseSchema,
-  type StatsSample,
-  WorkerStatus,
-} from '@taskwire/proto';
+import { type FleetService, type StatsSample, WorkerStatus } from '@taskwire/proto';
 import { AsyncQueue } from '../runtime/async-queue.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { WorkerChange } from '../runtime/task-hub.js';
-import { listWorkerRows } from '../sql/workers-sql.js';
+import { listWorkers as listWorkersOf, readStats as readStatsOf } from '../stats/read-stats.js';
 import { StatsSampler } from '../stats/stats-sampler.js';
-import type { StateName } from '../tasks/task-row.js';
-import { STATE_TO_PROTO } from '../tasks/task-to-proto.js';
 import { WorkerFeed } from '../workers/worker-feed.js';
-import { workerToProto } from '../workers/worker-to-proto.js';
 
 const STATS_INTERVAL_MS = 2000;
 /** 15 minutes of samples. */
@@ -23,10 +13,7 @@ const STATS_KEPT = 450;
 
 /** FleetService: see and steer the workers. */
 export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
-  const listWorkers = async (ids?: string[]) =>
-    (await listWorkerRows(rt.db, { ids })).map((row) =>
-      workerToProto(row, rt.config.heartbeatTimeoutMs, rt.workers.get(row.id)),
-    );
+  const listWorkers = (ids?: string[]) => listWorkersOf(rt, ids);
 
   const requireId = (id: string) => {
     if (!/^[A-Za-z0-9._:-]{1,128}$/.test(id))
@@ -52,25 +39,7 @@ export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
     return { worker };
   };
 
-  const readStats = async (): Promise<GetStatsResponse> => {
-    const { rows } = await rt.db.query<{ state: StateName; count: number }>(
-      'SELECT state, count(*)::int AS count FROM tasks GROUP BY state',
-    );
-    const counts = new Map(rows.map((r) => [r.state, r.count]));
-    const workers = await listWorkers();
-    const connected = workers.filter((w) => w.status !== WorkerStatus.OFFLINE);
-    return create(GetStatsResponseSchema, {
-      tasks: (Object.keys(STATE_TO_PROTO) as StateName[]).map((state) => ({
-        state: STATE_TO_PROTO[state],
-        count: BigInt(counts.get(state) ?? 0),
-      })),
-      workersOnline: workers.filter((w) => w.status === WorkerStatus.ONLINE).length,
-      workersDraining: workers.filter((w) => w.status === WorkerStatus.DRAINING).length,
-      workersOffline: workers.filter((w) => w.status === WorkerStatus.OFFLINE).length,
-      slotsTotal: connected.reduce((n, w) => n + w.slots, 0),
-      slotsUsed: connected.reduce((n, w) => n + w.usedSlots, 0),
-    });
-  };
+  const readStats = () => readStatsOf(rt);
   const workerFeed = new WorkerFeed({
     read: () => listWorkers(),
     publish: (change) => rt.hub.publishWorker(change),

@@ -1,0 +1,40 @@
+import { create } from '@bufbuild/protobuf';
+import {
+  type GetStatsResponse,
+  GetStatsResponseSchema,
+  type WorkerInfo,
+  WorkerStatus,
+} from '@taskwire/proto';
+import type { Runtime } from '../runtime/runtime.js';
+import { listWorkerRows } from '../sql/workers-sql.js';
+import type { StateName } from '../tasks/task-row.js';
+import { STATE_TO_PROTO } from '../tasks/task-to-proto.js';
+import { workerToProto } from '../workers/worker-to-proto.js';
+
+/** Every worker (or those of `ids`) as the API shows it: the rows, with this coordinator's sessions. */
+export async function listWorkers(rt: Runtime, ids?: string[]): Promise<WorkerInfo[]> {
+  return (await listWorkerRows(rt.db, { ids })).map((row) =>
+    workerToProto(row, rt.config.heartbeatTimeoutMs, rt.workers.get(row.id)),
+  );
+}
+
+/** GetStats: tasks per state and the fleet's workers and slots, for the whole store. */
+export async function readStats(rt: Runtime): Promise<GetStatsResponse> {
+  const { rows } = await rt.db.query<{ state: StateName; count: number }>(
+    'SELECT state, count(*)::int AS count FROM tasks GROUP BY state',
+  );
+  const counts = new Map(rows.map((r) => [r.state, r.count]));
+  const workers = await listWorkers(rt);
+  const connected = workers.filter((w) => w.status !== WorkerStatus.OFFLINE);
+  return create(GetStatsResponseSchema, {
+    tasks: (Object.keys(STATE_TO_PROTO) as StateName[]).map((state) => ({
+      state: STATE_TO_PROTO[state],
+      count: BigInt(counts.get(state) ?? 0),
+    })),
+    workersOnline: workers.filter((w) => w.status === WorkerStatus.ONLINE).length,
+    workersDraining: workers.filter((w) => w.status === WorkerStatus.DRAINING).length,
+    workersOffline: workers.filter((w) => w.status === WorkerStatus.OFFLINE).length,
+    slotsTotal: connected.reduce((n, w) => n + w.slots, 0),
+    slotsUsed: connected.reduce((n, w) => n + w.usedSlots, 0),
+  });
+}
