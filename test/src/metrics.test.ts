@@ -49,3 +49,14 @@ test('GET /metrics on the gateway: what the coordinator did, and the store as it
   for (const [sample, value] of Object.entries(expected)) assert.equal(seen.get(sample), value, sample);
   assert.ok((seen.get('taskwire_process_cpu_user_seconds_total') ?? 0) > 0, 'process metrics too');
 });
+
+test('coordinator --metrics-port serves GET /metrics without a gateway', async (t) => {
+  const fleet = await startFleet(t, { workers: [{ slots: 3 }], coordinatorArgs: ['--metrics-port', '0'] });
+  const listening = await fleet.coordinator.process.waitForLog('metrics.listening', { timeoutMs: 10_000 });
+  const response = await fetch(String(listening.url));
+  assert.equal(response.status, 200);
+  const seen = samples(await response.text());
+  assert.equal(seen.get('taskwire_worker_streams'), 1);
+  assert.equal(seen.get('taskwire_worker_slots{type="total"}'), 3);
+  assert.equal((await fetch(`http://${String(listening.address)}/`)).status, 404);
+});

@@ -9,6 +9,7 @@ import {
   gatewayListeningLine,
   parseGatewayPort,
 } from '../dev/gateway-options.js';
+import { startMetricsServer } from '../dev/metrics-server.js';
 import { coordinatorAccessCheck, coordinatorServices } from '../dev/mount-coordinator.js';
 import { isAddressInUse, isPortFree, portInUseMessage } from '../dev/port-probe.js';
 import { parsePort, SERVER_OPTIONS } from '../dev/server-options.js';
@@ -50,12 +51,25 @@ async function run({ args, io }: CommandContext): Promise<number> {
   const gateway =
     gatewayFlag === undefined ? undefined : await startInProcessGateway(args, coordinator, host);
   if (gateway) io.stdout.write(gatewayListeningLine(gateway.address));
+  const metricsPort = args.string('metrics-port');
+  const metrics =
+    metricsPort === undefined
+      ? undefined
+      : await startMetricsServer(host, parseInteger(metricsPort, '--metrics-port', 0, 65_535), () =>
+          coordinator.metrics(),
+        );
+  if (metrics) {
+    io.stdout.write(
+      `${JSON.stringify({ event: 'metrics.listening', address: metrics.address, url: `http://${metrics.address}/metrics` })}\n`,
+    );
+  }
   const signal = await shutdownSignal(() => {
     io.stderr.write('second signal: exiting without a graceful shutdown\n');
     process.exit(ExitCode.Usage);
   });
   io.stderr.write(`${signal}: shutting down (workers are told to reconnect elsewhere)...\n`);
   await gateway?.close();
+  await metrics?.close();
   await coordinator.close();
   return ExitCode.Ok;
 }
@@ -117,6 +131,12 @@ export const coordinatorCommand: CommandSpec = {
       help: 'also serve Connect/gRPC-Web/gRPC on this port (HTTP/1.1 + h2c), in this process',
     },
     ...GATEWAY_OPTIONS,
+    'metrics-port': {
+      type: 'string',
+      value: 'port',
+      env: 'TASKWIRE_METRICS_PORT',
+      help: 'serve GET /metrics (Prometheus text) on this port; an in-process gateway serves it too',
+    },
     auth: {
       type: 'string',
       value: 'auto|required',
