@@ -1,4 +1,4 @@
-import { TaskState } from '@taskwire/proto';
+import { isFinalTaskState, TaskState } from '@taskwire/proto';
 import { UsageError } from './usage-error.js';
 
 const PREFIX = 'TASK_STATE_';
@@ -27,8 +27,6 @@ export function parseTaskState(text: string): TaskState {
   return value as TaskState;
 }
 
-const TERMINAL = new Set<TaskState>([TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED]);
-
 export function isTerminal(state: TaskState): boolean {
-  return TERMINAL.has(state);
+  return isFinalTaskState(state);
 }

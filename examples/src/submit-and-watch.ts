@@ -13,14 +13,18 @@
  */
 import { ConnectError, createClient, type Interceptor } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
-import { jsonPayload, parseJsonPayload, type Task, TaskService, TaskState } from '@taskwire/proto';
+import {
+  isFinalTaskState,
+  jsonPayload,
+  parseJsonPayload,
+  type Task,
+  TaskService,
+  TaskState,
+} from '@taskwire/proto';
 
 const gatewayUrl = process.env.TASKWIRE_GATEWAY || 'http://127.0.0.1:7381';
 const token = process.env.TASKWIRE_TOKEN;
 const [kind = 'demo', payloadText = '{"steps":5,"stepMs":200}'] = process.argv.slice(2);
-
-// WatchTask ends the stream at one of these; nothing changes a task after them.
-const FINAL_STATES = new Set<TaskState>([TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED]);
 
 /** Every call carries the token; without one the gateway answers UNAUTHENTICATED (HTTP 401). */
 function bearerToken(secret: string): Interceptor {
@@ -74,7 +78,7 @@ async function main(): Promise<number> {
     const line = progressLine(task);
     if (line !== lastLine) process.stderr.write(`${line}\n`);
     lastLine = line;
-    if (FINAL_STATES.has(task.state)) break;
+    if (isFinalTaskState(task.state)) break; // WatchTask ends there too
   }
 
   switch (last.state) {

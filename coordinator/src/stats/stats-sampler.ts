@@ -1,8 +1,11 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { type GetStatsResponse, type StatsSample, StatsSampleSchema, TaskState } from '@taskwire/proto';
-
-const FINAL_STATES = new Set([TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED]);
+import {
+  type GetStatsResponse,
+  isFinalTaskState,
+  type StatsSample,
+  StatsSampleSchema,
+} from '@taskwire/proto';
 
 export interface StatsSamplerOptions {
   /** Reads the stats now (GetStats). */
@@ -16,7 +19,7 @@ export interface StatsSamplerOptions {
 }
 
 function finishedCount(stats: GetStatsResponse): number {
-  return stats.tasks.reduce((sum, c) => sum + (FINAL_STATES.has(c.state) ? Number(c.count) : 0), 0);
+  return stats.tasks.reduce((sum, c) => sum + (isFinalTaskState(c.state) ? Number(c.count) : 0), 0);
 }
 
 /**

@@ -1,10 +1,16 @@
-import { type Payload, parseJsonPayload, TaskState, WaitReason } from '@taskwire/proto/schema';
+import {
+  isFinalTaskState,
+  type Payload,
+  parseJsonPayload,
+  TaskState,
+  WaitReason,
+} from '@taskwire/proto/schema';
 import { useState } from 'preact/hooks';
 import { useTaskDetails } from '../live/task-details.js';
 import { useTask, useTaskLogs } from '../live/task-feed.js';
 import { ArtifactList } from '../ui/artifact-list.js';
 import { EventTimeline } from '../ui/event-timeline.js';
-import { dateTime, FINAL_STATES } from '../ui/format.js';
+import { dateTime } from '../ui/format.js';
 import { InputPrompt } from '../ui/input-prompt.js';
 import { LogTail } from '../ui/log-tail.js';
 import { ProgressBar } from '../ui/progress-bar.js';
@@ -82,8 +88,8 @@ export function TaskPage({ id }: { id: string }) {
             <dd>{dateTime(task.createdAt)}</dd>
             <dt>Started</dt>
             <dd>{dateTime(task.startedAt)}</dd>
-            <dt>{FINAL_STATES.has(task.state) ? 'Finished' : 'Updated'}</dt>
-            <dd>{dateTime(FINAL_STATES.has(task.state) ? task.finishedAt : task.updatedAt)}</dd>
+            <dt>{isFinalTaskState(task.state) ? 'Finished' : 'Updated'}</dt>
+            <dd>{dateTime(isFinalTaskState(task.state) ? task.finishedAt : task.updatedAt)}</dd>
           </dl>
           <h3>Payload</h3>
           <pre class="json">{showPayload(spec?.payload)}</pre>

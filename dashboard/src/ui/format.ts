@@ -20,12 +20,6 @@ export const TASK_STATES: readonly TaskState[] = [
   TaskState.CANCELLED,
 ];
 
-export const FINAL_STATES: ReadonlySet<TaskState> = new Set([
-  TaskState.SUCCEEDED,
-  TaskState.FAILED,
-  TaskState.CANCELLED,
-]);
-
 export function dateOf(ts: Timestamp | undefined): Date | undefined {
   return ts ? timestampDate(ts) : undefined;
 }

@@ -1,7 +1,7 @@
-import { type Task, TaskState } from '@taskwire/proto/schema';
+import { isFinalTaskState, type Task, TaskState } from '@taskwire/proto/schema';
 import { tasks } from '../api/clients.js';
 import { ActionButton } from './action-button.js';
-import { FINAL_STATES, shortId } from './format.js';
+import { shortId } from './format.js';
 
 /** Cancel while the task may still run; retry once it failed or was cancelled. */
 export function TaskActions({ task, onRetried }: { task: Task; onRetried?: () => void }) {
@@ -9,7 +9,7 @@ export function TaskActions({ task, onRetried }: { task: Task; onRetried?: () =>
   const canRetry = task.state === TaskState.FAILED || task.state === TaskState.CANCELLED;
   return (
     <span class="actions">
-      {!FINAL_STATES.has(task.state) && (
+      {!isFinalTaskState(task.state) && (
         <ActionButton
           danger
           label={`Cancel ${name}`}

@@ -1,5 +1,5 @@
-import type { Task } from '@taskwire/proto/schema';
-import { ago, FINAL_STATES, shortId } from './format.js';
+import { isFinalTaskState, type Task } from '@taskwire/proto/schema';
+import { ago, shortId } from './format.js';
 import { ProgressBar } from './progress-bar.js';
 import { Link } from './router.js';
 import { StateBadge } from './state-badge.js';
@@ -40,7 +40,7 @@ export function TaskTable({ rows, now }: { rows: readonly Task[]; now: number })
                   <ProgressBar
                     compact
                     label={`progress of ${shortId(task.id)}`}
-                    progress={FINAL_STATES.has(task.state) && !task.progress ? undefined : task.progress}
+                    progress={isFinalTaskState(task.state) && !task.progress ? undefined : task.progress}
                   />
                 )}
               </td>

@@ -1,13 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Client, Code, ConnectError } from '@connectrpc/connect';
-import { type Task, type TaskService, TaskState } from '@taskwire/proto';
+import { isFinalTaskState, type Task, type TaskService, TaskState } from '@taskwire/proto';
 
 export type TaskPredicate = (task: Task) => boolean;
 
-const terminal = new Set([TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED]);
-
 export function isTerminal(state: TaskState): boolean {
-  return terminal.has(state);
+  return isFinalTaskState(state);
 }
 
 /** Predicate: the task is in `state`. */
