@@ -3,8 +3,9 @@ import { type FleetService, type StatsSample, WorkerStatus } from '@taskwire/pro
 import { AsyncQueue } from '../runtime/async-queue.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { WorkerChange } from '../runtime/task-hub.js';
-import { listWorkers as listWorkersOf, readStats as readStatsOf } from '../stats/read-stats.js';
+import { readStats as readStatsOf } from '../stats/read-stats.js';
 import { StatsSampler } from '../stats/stats-sampler.js';
+import { listWorkers as listWorkersOf } from '../workers/list-workers.js';
 import { WorkerFeed } from '../workers/worker-feed.js';
 
 const STATS_INTERVAL_MS = 2000;

@@ -1,22 +1,9 @@
 import { create } from '@bufbuild/protobuf';
-import {
-  type GetStatsResponse,
-  GetStatsResponseSchema,
-  type WorkerInfo,
-  WorkerStatus,
-} from '@taskwire/proto';
+import { type GetStatsResponse, GetStatsResponseSchema, WorkerStatus } from '@taskwire/proto';
 import type { Runtime } from '../runtime/runtime.js';
-import { listWorkerRows } from '../sql/workers-sql.js';
 import type { StateName } from '../tasks/task-row.js';
 import { STATE_TO_PROTO } from '../tasks/task-to-proto.js';
-import { workerToProto } from '../workers/worker-to-proto.js';
-
-/** Every worker (or those of `ids`) as the API shows it: the rows, with this coordinator's sessions. */
-export async function listWorkers(rt: Runtime, ids?: string[]): Promise<WorkerInfo[]> {
-  return (await listWorkerRows(rt.db, { ids })).map((row) =>
-    workerToProto(row, rt.config.heartbeatTimeoutMs, rt.workers.get(row.id)),
-  );
-}
+import { listWorkers } from '../workers/list-workers.js';
 
 /** GetStats: tasks per state and the fleet's workers and slots, for the whole store. */
 export async function readStats(rt: Runtime): Promise<GetStatsResponse> {

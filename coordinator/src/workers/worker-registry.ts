@@ -2,10 +2,10 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import type { CoordinatorMessage, Hello } from '@taskwire/proto';
 import type { AsyncQueue } from '../runtime/async-queue.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { listWorkerRows, markWorkerOffline, upsertWorker } from '../sql/workers-sql.js';
+import { markWorkerOffline, upsertWorker } from '../sql/workers-sql.js';
+import { listWorkers } from './list-workers.js';
 import { decideResumes, failLostAttempts } from './resume-attempts.js';
 import { WorkerSession } from './worker-session.js';
-import { workerToProto } from './worker-to-proto.js';
 
 const WORKER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -115,13 +115,8 @@ export class WorkerRegistry {
   /** Tells WatchWorkers streams about the worker as it is now. */
   async publish(id: string): Promise<void> {
     try {
-      const [row] = await listWorkerRows(this.rt.db, { ids: [id] });
-      if (row) {
-        this.rt.hub.publishWorker({
-          type: 'worker',
-          worker: workerToProto(row, this.rt.config.heartbeatTimeoutMs, this.get(id)),
-        });
-      }
+      const [worker] = await listWorkers(this.rt, [id]);
+      if (worker) this.rt.hub.publishWorker({ type: 'worker', worker });
     } catch (error) {
       this.rt.log.warn({ err: error, worker_id: id }, 'could not publish the worker');
     }
