@@ -43,17 +43,21 @@ export class ProgressWriter {
     if (batch.length === 0) return this.flushing;
     this.flushing = this.flushing.then(async () => {
       try {
-        await this.rt.db.query(
-          `UPDATE tasks t SET progress = x.progress
-           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, attempt int, progress jsonb)
-           WHERE t.id = x.id AND t.attempt = x.attempt AND t.state IN ('assigned', 'running', 'waiting_input')`,
-          [jsonRows(batch)],
-        );
-        // Watchers on other coordinators see progress as stored (at most every progressFlushMs).
-        await this.rt.notifier.sendAll(
-          this.rt.db,
+        // One statement: the write, then the notice to the watchers on other coordinators
+        // (a data-modifying WITH runs whether or not its rows are read).
+        const notify = this.rt.notifier.payloads(
           [],
           batch.map((entry) => entry.id),
+        );
+        await this.rt.db.query(
+          `WITH stored AS (
+             UPDATE tasks t SET progress = x.progress
+             FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, attempt int, progress jsonb)
+             WHERE t.id = x.id AND t.attempt = x.attempt AND t.state IN ('assigned', 'running', 'waiting_input')
+             RETURNING t.id
+           )
+           SELECT pg_notify($2, payload) FROM unnest($3::text[]) AS payload`,
+          [jsonRows(batch), notify.channel, notify.payloads],
         );
       } catch (error) {
         this.rt.log.warn({ err: error }, 'could not store progress; watchers still got it');
