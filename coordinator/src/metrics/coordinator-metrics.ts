@@ -105,8 +105,8 @@ export class CoordinatorMetrics {
     });
   }
 
-  submittedTasks(kind: string, count: number): void {
-    if (count > 0) this.submitted.inc({ kind }, count);
+  submittedTask(kind: string): void {
+    this.submitted.inc({ kind });
   }
 
   /** A change this coordinator made (TaskHub local rows). */

@@ -55,10 +55,8 @@ export async function submitTasks(rt: Runtime, specs: NewTask[], now: Date) {
     rows.push(known);
     existing.push(true);
   }
-  const submittedKinds = new Map<string, number>();
-  for (const row of byId.values()) submittedKinds.set(row.kind, (submittedKinds.get(row.kind) ?? 0) + 1);
-  for (const [kind, count] of submittedKinds) rt.metrics.submittedTasks(kind, count);
   for (const row of byId.values()) {
+    rt.metrics.submittedTask(row.kind);
     if (row.state === 'assigned') {
       const session = picks.get(row.id)!;
       if (session.closed)
