@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { groupRunning } from './group-liveness.js';
+import { groupRunning, signalGroup } from './group-liveness.js';
 
 export interface GroupExit {
   /** The leader's exit code; null when a signal ended it. */
@@ -108,13 +108,7 @@ export class ProcessGroup {
   /** Signals every process of the group; false if there is none left. */
   #signalGroup(signal: NodeJS.Signals | 0): boolean {
     const pid = this.#child.pid;
-    if (pid === undefined) return false;
-    try {
-      process.kill(-pid, signal);
-      return true;
-    } catch {
-      return false;
-    }
+    return pid !== undefined && signalGroup(pid, signal);
   }
 }
 

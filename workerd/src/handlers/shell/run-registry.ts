@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { groupRunning } from './group-liveness.js';
+import { groupRunning, procStat, signalGroup } from './group-liveness.js';
 
 /** One shell attempt's process group and working directory, as recorded while it runs. */
 export interface ShellRun {
@@ -50,7 +50,7 @@ export class ShellRunRegistry {
       const file = join(this.dir, name);
       const run = await readRun(file);
       if (run && (await isSameGroup(run)) && (await groupRunning(run.pgid))) {
-        killGroup(run.pgid);
+        signalGroup(run.pgid, 'SIGKILL');
         result.ended.push(run);
       }
       if (run && !run.keepWorkDir && basename(run.workDir).startsWith(WORK_DIR_PREFIX)) {
@@ -73,13 +73,7 @@ export class ShellRunRegistry {
 
 /** The start time of process `pid`, or undefined if it is gone (or there is no /proc). */
 export async function processStart(pid: number): Promise<string | undefined> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // "pid (comm) state ..." with comm free-form: count fields after its closing parenthesis.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
+  return (await procStat(pid))?.[19];
 }
 
 async function readRun(file: string): Promise<ShellRun | undefined> {
@@ -100,12 +94,4 @@ async function isSameGroup(run: ShellRun): Promise<boolean> {
   if (run.leaderStart === '') return false; // no /proc: nothing to tell a reused id by
   const start = await processStart(run.pgid);
   return start === undefined || start === run.leaderStart;
-}
-
-function killGroup(pgid: number): void {
-  try {
-    process.kill(-pgid, 'SIGKILL');
-  } catch {
-    // Gone meanwhile.
-  }
 }
