@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { childEnv } from '../fleet/child-env.js';
 import { withTimeout } from '../fleet/deadline.js';
 import { type GatewayHandle, launchGateway } from '../fleet/gateway-handle.js';
-import { ManagedProcess } from '../fleet/managed-process.js';
+import { killProcessGroup, ManagedProcess } from '../fleet/managed-process.js';
 import { cliMain, workerdMain } from '../fleet/paths.js';
 import { createFleetStore, type FleetStore, selectedStore } from '../fleet/store.js';
 
@@ -43,7 +43,7 @@ export async function startDevFleet(): Promise<DevFleet> {
     // a SIGKILL to dev's group); failing that, both are killed.
     await withTimeout(dev.kill('SIGINT'), 20_000, '`taskwire dev` to stop on SIGINT').catch(() => {
       dev.killGroup();
-      if (workerPid) killGroupOf(workerPid);
+      if (workerPid) killProcessGroup(workerPid);
       return dev.exited;
     });
     await store.drop();
@@ -88,13 +88,5 @@ export async function startDevFleet(): Promise<DevFleet> {
     const output = dev.dump();
     await stop();
     throw new Error(`${(error as Error).message}\n${output}`);
-  }
-}
-
-function killGroupOf(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // Already gone.
   }
 }

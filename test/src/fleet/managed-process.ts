@@ -153,12 +153,7 @@ export class ManagedProcess {
 
   /** SIGKILL to the process and everything it started. */
   killGroup(): void {
-    if (this.child.pid === undefined) return;
-    try {
-      process.kill(-this.child.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
+    if (this.child.pid !== undefined) killProcessGroup(this.child.pid);
   }
 
   /** The kept output, headed by the label, for failure reports. */
@@ -200,5 +195,14 @@ function parseLogLine(text: string): LogLine | undefined {
     return typeof value === 'object' && value !== null ? (value as LogLine) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** SIGKILL to every process of group `pgid` (a detached child and what it started). */
+export function killProcessGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // Already gone.
   }
 }
