@@ -16,6 +16,7 @@ import { FleetService, TaskService } from '@taskwire/proto';
 import { serveArtifact } from './artifact-download.js';
 import { applyCors } from './cors-headers.js';
 import { type NodeRequest, type NodeResponse, sendText } from './http-status.js';
+import { type MetricsSource, serveMetrics } from './metrics-endpoint.js';
 import { onePortServer } from './one-port.js';
 import { serveStatic } from './static-files.js';
 
@@ -48,7 +49,7 @@ export interface GatewayOptions {
   /** Largest RPC message read or written (default 8 MiB). */
   maxMessageBytes?: number;
   /** Prometheus metrics for GET /metrics (the in-process coordinator's); unset: 404. */
-  metrics?: () => Promise<{ contentType: string; body: string }>;
+  metrics?: MetricsSource;
 }
 
 export interface RunningGateway {
@@ -78,7 +79,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/healthz') return sendText(res, 200, 'ok');
     if (path === '/readyz') return readiness(fleet, res);
-    if (path === '/metrics' && options.metrics) return serveMetrics(options.metrics, res);
+    if (path === '/metrics' && options.metrics) return serveMetrics(options.metrics, req, res);
     const artifact = /^\/artifacts\/([^/]+)$/.exec(path);
     if (artifact && (req.method === 'GET' || req.method === 'HEAD')) {
       return serveArtifact(tasks, decodeURIComponent(artifact[1]!), req, res, maxArtifactBytes);
@@ -142,18 +143,4 @@ async function readiness(fleet: ReturnType<typeof createClient<typeof FleetServi
     }
   }
   sendText(res, 200, 'ready');
-}
-
-/** GET /metrics: Prometheus's text format. Like /healthz it needs no token (scrapers send none). */
-async function serveMetrics(
-  metrics: () => Promise<{ contentType: string; body: string }>,
-  res: NodeResponse,
-): Promise<void> {
-  try {
-    const { contentType, body } = await metrics();
-    res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  } catch (error) {
-    sendText(res, 503, `metrics unavailable: ${error instanceof Error ? error.message : String(error)}`);
-  }
 }

@@ -6,3 +6,4 @@ export {
   type RunningGateway,
   startGateway,
 } from './gateway.js';
+export { type MetricsSource, serveMetrics } from './metrics-endpoint.js';
