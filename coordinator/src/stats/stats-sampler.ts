@@ -6,6 +6,7 @@ import {
   type StatsSample,
   StatsSampleSchema,
 } from '@taskwire/proto';
+import { WatchedInterval } from '../runtime/watched-interval.js';
 
 export interface StatsSamplerOptions {
   /** Reads the stats now (GetStats). */
@@ -31,14 +32,23 @@ function finishedCount(stats: GetStatsResponse): number {
 export class StatsSampler {
   private readonly history: StatsSample[] = [];
   private readonly watchers = new Set<(sample: StatsSample) => void>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly interval: WatchedInterval;
   private previous: { at: number; finished: number } | undefined;
 
-  constructor(private readonly options: StatsSamplerOptions) {}
+  constructor(private readonly options: StatsSamplerOptions) {
+    this.interval = new WatchedInterval({
+      intervalMs: options.intervalMs,
+      tick: () => void this.sample(),
+      start: () => {
+        this.previous = undefined;
+        void this.sample(); // the first sample at once, not one interval later
+      },
+    });
+  }
 
   /** Whether a timer runs (someone watches). */
   get sampling(): boolean {
-    return this.timer !== undefined;
+    return this.interval.running;
   }
 
   /** The kept samples, oldest first. */
@@ -49,17 +59,10 @@ export class StatsSampler {
   /** Calls `onSample` with each new sample until the returned function is called. */
   watch(onSample: (sample: StatsSample) => void): () => void {
     this.watchers.add(onSample);
-    if (!this.timer) {
-      this.previous = undefined;
-      this.timer = setInterval(() => void this.sample(), this.options.intervalMs);
-      void this.sample();
-    }
+    const release = this.interval.watch();
     return () => {
       this.watchers.delete(onSample);
-      if (this.watchers.size === 0 && this.timer) {
-        clearInterval(this.timer);
-        this.timer = undefined;
-      }
+      release();
     };
   }
 
@@ -71,7 +74,7 @@ export class StatsSampler {
       this.options.onError(error);
       return;
     }
-    if (!this.timer) return;
+    if (!this.interval.running) return;
     const now = Date.now();
     const finished = finishedCount(stats);
     const seconds = this.previous ? (now - this.previous.at) / 1000 : 0;

@@ -2,6 +2,7 @@ import { equals } from '@bufbuild/protobuf';
 import { timestampMs } from '@bufbuild/protobuf/wkt';
 import { type WorkerInfo, WorkerInfoSchema } from '@taskwire/proto';
 import type { WorkerChange } from '../runtime/task-hub.js';
+import { WatchedInterval } from '../runtime/watched-interval.js';
 
 export interface WorkerFeedOptions {
   /** Every worker as the API shows it now (the rows, with this coordinator's live sessions). */
@@ -27,38 +28,37 @@ export interface WorkerFeedOptions {
  */
 export class WorkerFeed {
   private readonly sent = new Map<string, WorkerInfo>();
-  private readonly watchers = new Set<symbol>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly interval: WatchedInterval;
   private unsubscribe: (() => void) | undefined;
   private reading = false;
 
-  constructor(private readonly options: WorkerFeedOptions) {}
+  constructor(private readonly options: WorkerFeedOptions) {
+    this.interval = new WatchedInterval({
+      intervalMs: options.intervalMs,
+      tick: () => void this.refresh(),
+      start: () => {
+        this.unsubscribe = options.onPublished((change) => {
+          if (change.type === 'removed') this.sent.delete(change.id);
+          else this.sent.set(change.worker.id, change.worker);
+        });
+      },
+      stop: () => {
+        this.unsubscribe?.();
+        this.sent.clear();
+      },
+    });
+  }
 
   /** Whether it reads (someone watches). */
   get running(): boolean {
-    return this.timer !== undefined;
+    return this.interval.running;
   }
 
   /** Keeps the feed running until the returned function is called; `shown`: what the watcher got. */
   watch(shown: readonly WorkerInfo[]): () => void {
-    const token = Symbol('watcher');
-    this.watchers.add(token);
-    if (!this.timer) {
-      this.unsubscribe = this.options.onPublished((change) => {
-        if (change.type === 'removed') this.sent.delete(change.id);
-        else this.sent.set(change.worker.id, change.worker);
-      });
-      this.timer = setInterval(() => void this.refresh(), this.options.intervalMs);
-    }
+    const release = this.interval.watch();
     for (const worker of shown) this.sent.set(worker.id, worker);
-    return () => {
-      this.watchers.delete(token);
-      if (this.watchers.size > 0 || !this.timer) return;
-      clearInterval(this.timer);
-      this.timer = undefined;
-      this.unsubscribe?.();
-      this.sent.clear();
-    };
+    return release;
   }
 
   private async refresh(): Promise<void> {
@@ -66,7 +66,7 @@ export class WorkerFeed {
     this.reading = true;
     try {
       const workers = await this.options.read();
-      if (!this.timer) return;
+      if (!this.interval.running) return;
       const present = new Set(workers.map((worker) => worker.id));
       for (const id of [...this.sent.keys()]) {
         if (!present.has(id)) this.options.publish({ type: 'removed', id });
