@@ -29,7 +29,7 @@ export class CoordinatorMetrics {
   private readonly changes: Counter<'kind' | 'state'>;
   private readonly startDelay: Histogram<'kind'>;
   private readonly runTime: Histogram<'kind' | 'state'>;
-  private readonly started = new Map<string, true>();
+  private readonly started = new Set<string>();
   private statsRead: { at: number; stats: Promise<GetStatsResponse> } | undefined;
 
   constructor(private readonly sources: MetricsSources) {
@@ -116,7 +116,7 @@ export class CoordinatorMetrics {
     if (row.started_at && !this.started.has(key)) {
       const ready = Math.max(row.run_at.getTime(), row.created_at.getTime());
       this.startDelay.observe({ kind: row.kind }, Math.max(0, row.started_at.getTime() - ready) / 1000);
-      this.started.set(key, true);
+      this.started.add(key);
       if (this.started.size > MAX_STARTED) this.started.delete(this.started.keys().next().value!);
     }
     if (isTerminal(row.state)) {
