@@ -16,17 +16,20 @@ import { AccessControl, type AuthMode } from './auth/access-control.js';
 import { roleToProto } from './auth/role-names.js';
 import { hashTokenSecret } from './auth/token-secret.js';
 import { CoordinatorMetrics } from './metrics/coordinator-metrics.js';
+import { catchUp } from './runtime/catch-up.js';
 import { type CoordinatorConfig, DEFAULT_CONFIG } from './runtime/config.js';
 import { Dispatcher } from './runtime/dispatcher.js';
 import { LeaseKeeper } from './runtime/lease-keeper.js';
 import { createLogger } from './runtime/logger.js';
 import { type Notice, Notifier } from './runtime/notifier.js';
 import { ProgressWriter } from './runtime/progress-writer.js';
+import { relayToHolder } from './runtime/relay-to-holder.js';
 import type { Runtime } from './runtime/runtime.js';
 import { Sweeper } from './runtime/sweeper.js';
 import { TaskHub } from './runtime/task-hub.js';
 import { adminService, createToken } from './services/admin-service.js';
 import { applyDrain, fleetService } from './services/fleet-service.js';
+import { guardRequests } from './services/guard-requests.js';
 import { taskService } from './services/task-service.js';
 import { workerService } from './services/worker-service.js';
 import { getTaskRow } from './sql/lock-tasks.js';
@@ -34,8 +37,9 @@ import { findTokenByHash } from './sql/tokens-sql.js';
 import { readStats } from './stats/read-stats.js';
 import { openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
-import { tellWorker } from './tasks/change-task.js';
 import type { TaskRow } from './tasks/task-row.js';
+import { ReportRounds } from './workers/report-rounds.js';
+import { returnUnaccepted } from './workers/return-unaccepted.js';
 import { WorkerRegistry } from './workers/worker-registry.js';
 
 export interface CoordinatorOptions {
@@ -114,6 +118,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
   rt.notifier = new Notifier(rt);
   rt.progress = new ProgressWriter(rt);
   rt.artifacts = new ArtifactReceiver(rt);
+  rt.reports = new ReportRounds(rt);
   rt.metrics = new CoordinatorMetrics({
     stats: () => readStats(rt),
     connectedWorkers: () => rt.workers.all().length,
@@ -122,6 +127,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
   const leaseKeeper = new LeaseKeeper(rt);
 
   await rt.notifier.start((notice) => onNotice(rt, notice));
+  db.onListenRestored((lostAt) => void catchUp(rt, leaseKeeper, lostAt));
 
   const shutdown = new AbortController();
   const server = new Server({
@@ -140,9 +146,9 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
   };
   addServiceImpl(server, WorkerService, workerService(rt), serviceOptions);
   const services: CoordinatorServices = {
-    task: taskService(rt),
-    fleet: fleetService(rt),
-    admin: adminService(db, access),
+    task: guardRequests(TaskService, taskService(rt), log),
+    fleet: guardRequests(FleetService, fleetService(rt), log),
+    admin: guardRequests(AdminService, adminService(db, access), log),
   };
   addServiceImpl(server, TaskService, services.task, serviceOptions);
   addServiceImpl(server, FleetService, services.fleet, serviceOptions);
@@ -188,12 +194,21 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
         }
         // Let the goaways leave before the streams end.
         await new Promise((resolve) => setImmediate(resolve));
-        for (const session of rt.workers.all()) await rt.workers.close(session, 'coordinator shutdown');
+        const sessions = rt.workers.all();
+        for (const session of sessions) await rt.workers.close(session, 'coordinator shutdown');
         shutdown.abort();
         leaseKeeper.stop();
         rt.sweeper.stop();
         await shutdownServer(server);
         await rt.dispatcher.idle();
+        await rt.reports.drain(5000);
+        // Assignments nobody accepted would wait for their lease: give them back now.
+        await returnUnaccepted(rt, sessions).catch((error: unknown) =>
+          log.warn(
+            { err: error },
+            'could not give back the unaccepted assignments; their leases will expire',
+          ),
+        );
         await rt.progress.close();
         await db.close();
         log.info({ event: 'coordinator.stopped' }, 'coordinator stopped');
@@ -226,7 +241,7 @@ function onNotice(rt: Runtime, notice: Notice): void {
     case 'worker':
       if (!rt.workers.get(notice.w)) return;
       void getTaskRow(rt.db, notice.t).then(
-        (row) => row && tellWorker(rt, notice.w, row),
+        (row) => row && relayToHolder(rt, notice.w, row),
         (error: unknown) => rt.log.warn({ err: error }, 'could not relay a task command'),
       );
       return;

@@ -1,15 +1,34 @@
+import { Code, ConnectError } from '@connectrpc/connect';
+
 /**
- * An unbounded push queue consumed as an async iterable: how a handler that reacts to events
- * (a worker's messages, task changes) feeds the Connect stream it returns.
+ * A push queue consumed as an async iterable: how a handler that reacts to events (a worker's
+ * messages, task changes) feeds the Connect stream it returns. It is bounded: a consumer that
+ * falls `limit` items behind (a watcher that cannot keep up, a worker that stopped reading) is
+ * told so — the iteration ends with RESOURCE_EXHAUSTED — instead of growing the coordinator.
  */
 export class AsyncQueue<T> implements AsyncIterable<T> {
-  private readonly items: T[] = [];
+  private items: T[] = [];
   private closed = false;
   private failure: unknown;
   private wake: (() => void) | undefined;
 
+  constructor(
+    private readonly limit = 10_000,
+    private readonly what = 'the stream',
+  ) {}
+
   push(item: T): void {
     if (this.closed) return;
+    if (this.items.length >= this.limit) {
+      this.items = [];
+      this.close(
+        new ConnectError(
+          `${this.what} fell ${this.limit} messages behind and was dropped; open it again`,
+          Code.ResourceExhausted,
+        ),
+      );
+      return;
+    }
     this.items.push(item);
     this.wake?.();
   }
@@ -26,11 +45,17 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     return this.closed;
   }
 
+  /** Items waiting for the consumer. */
+  get length(): number {
+    return this.items.length;
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     while (true) {
       if (this.items.length > 0) {
         // Drain in one go: items pushed while the consumer writes are picked up next round.
-        const batch = this.items.splice(0);
+        const batch = this.items;
+        this.items = [];
         for (const item of batch) yield item;
         continue;
       }

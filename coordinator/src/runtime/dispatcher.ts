@@ -5,10 +5,15 @@ import * as machine from '../tasks/state-machine.js';
 import type { TaskRow } from '../tasks/task-row.js';
 import { sendAssignments } from '../workers/send-assignments.js';
 import type { WorkerSession } from '../workers/worker-session.js';
+import { afterCommit } from './after-commit.js';
+import { noticesFor } from './commit-notices.js';
 import type { Runtime } from './runtime.js';
 
 /** Most tasks claimed by one statement (DESIGN.md: batches of 100-200 rows). */
 const MAX_CLAIM = 200;
+/** Backoff of the retry after a failed claim (the database is away, say). */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5000;
 
 /**
  * Push dispatch: when a worker has free slots and something may be runnable (a submission, a
@@ -21,6 +26,8 @@ export class Dispatcher {
   private wantAll = false;
   private running: Promise<void> | undefined;
   private rotation = 0;
+  private claimFailures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly rt: Runtime) {}
 
@@ -62,9 +69,11 @@ export class Dispatcher {
     else this.rt.sweeper.wakeAt(at);
   }
 
-  /** Resolves when no pass is under way (used at shutdown). */
+  /** Resolves when no pass is under way; no retry is scheduled after (used at shutdown). */
   async idle(): Promise<void> {
     while (this.running) await this.running;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   private async loop(): Promise<void> {
@@ -104,16 +113,27 @@ export class Dispatcher {
         new Date(),
       );
     } catch (error) {
-      this.rt.log.error({ err: error, worker_id: session.id }, 'claiming tasks failed');
+      // Runnable tasks must not wait for some other wake-up: try again soon, and keep trying.
+      this.claimFailures++;
+      const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.min(10, this.claimFailures - 1));
+      this.rt.log.error({ err: error, worker_id: session.id, retry_ms: delay }, 'claiming tasks failed');
+      this.retryTimer ??= setTimeout(() => {
+        this.retryTimer = undefined;
+        this.wake();
+      }, delay);
       return;
     } finally {
       session.claiming -= limit;
     }
+    this.claimFailures = 0;
     // Nothing more is runnable for it right now: new tasks may go to it directly (submit).
     session.queueDrained = rows.length < limit;
     if (rows.length === 0) return;
     if (session.closed) {
-      await this.returnUnsent(rows, 'the worker disconnected before the assignment was sent');
+      await this.returnUnsent(rows, 'the worker disconnected before the assignment was sent').catch((error) =>
+        // Their lease runs out instead; the sweeper returns them then.
+        this.rt.log.warn({ err: error, worker_id: session.id }, 'could not return unsent assignments'),
+      );
       return;
     }
     sendAssignments(this.rt, session, rows);
@@ -121,19 +141,37 @@ export class Dispatcher {
     if (rows.length === limit) this.wanted.add(session.id);
   }
 
-  /** Claimed for a worker that is gone: back to the queue without using up an attempt. */
-  async returnUnsent(rows: TaskRow[], reason: string): Promise<void> {
-    const changed = await this.rt.db.tx(async (tx) => {
+  /** Claimed for a worker that is gone: back to the queue without charging the attempt. */
+  async returnUnsent(
+    rows: ReadonlyArray<Pick<TaskRow, 'id' | 'attempt' | 'worker_id'>>,
+    reason: string,
+  ): Promise<void> {
+    const now = new Date();
+    const changes = await this.rt.db.tx(async (tx) => {
       const locked = await lockTasks(
         tx,
         rows.map((r) => r.id),
       );
-      const transitions = [...locked.values()]
-        .filter((r) => r.state === 'assigned')
-        .map((r) => ({ ...machine.reject(r, reason), from: r }));
-      return saveTransitions(tx, transitions, new Date());
+      const transitions = rows.flatMap((sent) => {
+        const row = locked.get(sent.id);
+        // Only the attempt that was claimed, still unstarted (fencing).
+        if (row?.state !== 'assigned' || row.attempt !== sent.attempt || row.worker_id !== sent.worker_id)
+          return [];
+        return [{ ...machine.returnUnstarted(row, reason, now), from: row }];
+      });
+      const changes = transitions.map((t) => ({ from: t.from, next: t.next }));
+      const saved = await saveTransitions(
+        tx,
+        transitions,
+        now,
+        this.rt.notifier.payloads(
+          noticesFor(this.rt, changes, now),
+          changes.map((c) => c.next.id),
+        ),
+      );
+      const applied = new Set(saved.map((t) => t.next.id));
+      return changes.filter((c) => applied.has(c.next.id));
     });
-    for (const t of changed) this.rt.hub.publishRow(t.next);
-    this.wake();
+    afterCommit(this.rt, changes);
   }
 }

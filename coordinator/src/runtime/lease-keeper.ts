@@ -1,11 +1,12 @@
 import { Code, ConnectError } from '@connectrpc/connect';
-import { renewLeases } from '../sql/renew-leases.js';
+import { type HeldAttempt, recordHeartbeats, renewLeases } from '../sql/renew-leases.js';
 import type { Runtime } from './runtime.js';
 
 /**
- * Once per heartbeat interval: renews the leases of every worker heard from since the last
- * tick in ONE statement, and drops workers silent for longer than the heartbeat timeout (their
- * stream is closed; their leases then run out unless they come back in time).
+ * Once per heartbeat interval: renews the leases of the attempts held by live connections that
+ * were heard from since the last tick, in ONE statement, and drops workers silent for longer
+ * than the heartbeat timeout (their stream is closed; their leases then run out unless they
+ * come back in time). A worker whose reports wait on the store is not silent.
  */
 export class LeaseKeeper {
   private timer: NodeJS.Timeout | undefined;
@@ -27,20 +28,32 @@ export class LeaseKeeper {
     try {
       const now = Date.now();
       for (const session of this.rt.workers.all()) {
-        if (now - session.lastSeenAt > this.rt.config.heartbeatTimeoutMs) {
+        const silent = now - session.lastSeenAt > this.rt.config.heartbeatTimeoutMs;
+        if (silent && !session.waitingOnStore) {
           this.rt.log.warn({ worker_id: session.id }, 'no heartbeat within the timeout; dropping the worker');
           session.close(new ConnectError('no heartbeat within the heartbeat timeout', Code.Unavailable));
           await this.rt.workers.close(session, 'heartbeat timeout');
         }
       }
-      const beats = this.rt.workers
-        .all()
-        .filter((s) => s.heartbeatSinceRenewal)
-        .map((s) => {
-          s.heartbeatSinceRenewal = false;
-          return { workerId: s.id, resources: s.resources ?? null };
-        });
-      await renewLeases(this.rt.db, beats, this.rt.config.leaseMs, new Date(now));
+      // A worker whose messages wait behind its reports is alive: its stream is just not read.
+      const heard = this.rt.workers.all().filter((s) => s.heartbeatSinceRenewal || s.waitingOnStore);
+      const held: HeldAttempt[] = heard.flatMap((s) =>
+        [...s.held].map(([id, attempt]) => ({ id, attempt, worker_id: s.id })),
+      );
+      // Reset before the await, so that a heartbeat arriving meanwhile counts for the next tick.
+      for (const session of heard) session.heartbeatSinceRenewal = false;
+      try {
+        await renewLeases(this.rt.db, held, this.rt.config.leaseMs, new Date(now));
+      } catch (error) {
+        // Not renewed: the next tick tries again for them.
+        for (const session of heard) session.heartbeatSinceRenewal = true;
+        throw error;
+      }
+      await recordHeartbeats(
+        this.rt.db,
+        heard.map((s) => ({ workerId: s.id, resources: s.resources ?? null })),
+        new Date(now),
+      );
     } catch (error) {
       this.rt.log.error({ err: error }, 'lease renewal failed');
     } finally {

@@ -1,16 +1,22 @@
-import { jsonRows } from '../sql/json-rows.js';
+import { storeProgress } from '../sql/store-progress.js';
 import type { ProgressJson } from '../tasks/task-row.js';
 import type { Runtime } from './runtime.js';
+
+interface Entry {
+  attempt: number;
+  progress: ProgressJson;
+}
 
 /**
  * Progress goes to watchers at once, but to the database coalesced: the latest value per task,
  * written for all tasks in one statement at most every `progressFlushMs`, then announced to the
- * other coordinators (their watchers get it from there).
+ * other coordinators (their watchers get it from there). Entries live while their attempt is in
+ * flight here: afterCommit drops them when it ends, the registry when its worker leaves.
  */
 export class ProgressWriter {
-  private pending = new Map<string, { attempt: number; progress: ProgressJson }>();
+  private pending = new Map<string, Entry>();
   /** The last progress of each attempt in flight, written or not: the final state keeps it. */
-  private readonly last = new Map<string, { attempt: number; progress: ProgressJson }>();
+  private readonly last = new Map<string, Entry>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -31,10 +37,15 @@ export class ProgressWriter {
     return entry?.attempt === attempt ? entry.progress : undefined;
   }
 
-  /** Forget progress of an attempt that ended (its final state is written anyway). */
-  drop(taskId: string): void {
-    this.pending.delete(taskId);
-    this.last.delete(taskId);
+  /** Forgets the progress of an attempt that ended (its final state is written anyway). */
+  drop(taskId: string, attempt: number): void {
+    if (this.pending.get(taskId)?.attempt === attempt) this.pending.delete(taskId);
+    if (this.last.get(taskId)?.attempt === attempt) this.last.delete(taskId);
+  }
+
+  /** How many attempts have progress kept (for tests of bounded memory). */
+  get size(): number {
+    return this.last.size;
   }
 
   async flush(): Promise<void> {
@@ -43,22 +54,11 @@ export class ProgressWriter {
     if (batch.length === 0) return this.flushing;
     this.flushing = this.flushing.then(async () => {
       try {
-        // One statement: the write, then the notice to the watchers on other coordinators
-        // (a data-modifying WITH runs whether or not its rows are read).
         const notify = this.rt.notifier.payloads(
           [],
           batch.map((entry) => entry.id),
         );
-        await this.rt.db.query(
-          `WITH stored AS (
-             UPDATE tasks t SET progress = x.progress
-             FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, attempt int, progress jsonb)
-             WHERE t.id = x.id AND t.attempt = x.attempt AND t.state IN ('assigned', 'running', 'waiting_input')
-             RETURNING t.id
-           )
-           SELECT pg_notify($2, payload) FROM unnest($3::text[]) AS payload`,
-          [jsonRows(batch), notify.channel, notify.payloads],
-        );
+        await storeProgress(this.rt.db, batch, notify);
       } catch (error) {
         this.rt.log.warn({ err: error }, 'could not store progress; watchers still got it');
       }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ArtifactReceiver } from '../artifacts/artifact-receiver.js';
 import type { CoordinatorMetrics } from '../metrics/coordinator-metrics.js';
 import type { Db } from '../store/db.js';
+import type { ReportRounds } from '../workers/report-rounds.js';
 import type { WorkerRegistry } from '../workers/worker-registry.js';
 import type { CoordinatorConfig } from './config.js';
 import type { Dispatcher } from './dispatcher.js';
@@ -23,5 +24,6 @@ export interface Runtime {
   readonly notifier: Notifier;
   readonly progress: ProgressWriter;
   readonly artifacts: ArtifactReceiver;
+  readonly reports: ReportRounds;
   readonly metrics: CoordinatorMetrics;
 }

@@ -1,8 +1,9 @@
-import { CancelCause } from '@taskwire/proto';
 import { lockDueTasks, nextDueAt } from '../sql/due-tasks.js';
 import { saveTransitions } from '../sql/save-transitions.js';
-import * as machine from '../tasks/state-machine.js';
-import { isInFlight, type TaskRow } from '../tasks/task-row.js';
+import { dueTransition } from '../tasks/due-transition.js';
+import { afterCommit } from './after-commit.js';
+import { noticesFor } from './commit-notices.js';
+import type { CommittedChange } from './committed-change.js';
 import type { Runtime } from './runtime.js';
 
 const BATCH = 500;
@@ -20,6 +21,8 @@ export class Sweeper {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  /** Until then expired leases are spared (see holdLeaseExpiry). */
+  private leasesFrom = 0;
 
   constructor(private readonly rt: Runtime) {}
 
@@ -55,6 +58,15 @@ export class Sweeper {
       });
   }
 
+  /**
+   * The store just came back after an outage: leases could not be renewed during it. Give every
+   * coordinator `ms` to renew what its workers hold before any lease counts as expired.
+   */
+  holdLeaseExpiry(ms: number): void {
+    this.leasesFrom = Math.max(this.leasesFrom, Date.now() + ms);
+    this.wakeAt(new Date(this.leasesFrom));
+  }
+
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
@@ -63,62 +75,39 @@ export class Sweeper {
   private async sweep(): Promise<void> {
     for (;;) {
       const now = new Date();
-      const { done, count } = await this.rt.db.tx(async (tx) => {
-        const due = await lockDueTasks(tx, now, BATCH);
-        const transitions = due.map((row) => ({ ...decide(row, now), from: row as TaskRow }));
-        const saved = await saveTransitions(tx, transitions, now);
-        await this.rt.notifier.sendAll(
+      const { changes, count } = await this.rt.db.tx(async (tx) => {
+        const rows = await lockDueTasks(tx, now, BATCH);
+        const leasesExpire = now.getTime() >= this.leasesFrom;
+        const transitions = [];
+        for (const row of rows) {
+          const t = dueTransition(row, now, { leasesExpire });
+          if (t) transitions.push({ ...t, from: row });
+        }
+        const due: CommittedChange[] = transitions.map((t) => ({
+          from: t.from,
+          next: t.next,
+          endedHere: true,
+        }));
+        const saved = await saveTransitions(
           tx,
-          saved.some((t) => t.next.state === 'queued') ? [{ k: 'wake' }] : [],
-          saved.map((t) => t.next.id),
+          transitions,
+          now,
+          this.rt.notifier.payloads(
+            noticesFor(this.rt, due, now),
+            transitions.map((t) => t.next.id),
+          ),
         );
-        return { done: saved.map((t, i) => ({ t, from: transitions[i]!.from })), count: due.length };
+        const applied = new Set(saved.map((t) => t.next.id));
+        return { changes: due.filter((c) => applied.has(c.next.id)), count: rows.length };
       });
-      for (const { t, from } of done) this.afterTransition(from, t.next);
-      if (count < BATCH) break;
+      afterCommit(this.rt, changes);
+      // A full batch may hide more; one where nothing changed holds only spared leases.
+      if (count < BATCH || changes.length === 0) break;
     }
     // Delayed and backed-off tasks that became runnable.
     this.rt.dispatcher.wake();
     const next = await nextDueAt(this.rt.db, this.rt.workers.ids());
-    if (next) this.wakeAt(next);
-  }
-
-  private afterTransition(from: TaskRow, next: TaskRow) {
-    this.rt.hub.publishRow(next);
-    if (next.state === 'queued') this.rt.dispatcher.wakeAt(next.run_at);
-    if (!isInFlight(from.state) || !from.worker_id) return;
-    this.rt.progress.drop(from.id);
-    // The attempt is over for the coordinator; the worker must stop its handler too.
-    const cause =
-      next.last_error?.type === 'DEADLINE_EXCEEDED'
-        ? CancelCause.TIMEOUT
-        : next.last_error?.type === 'INPUT_TIMEOUT'
-          ? CancelCause.INPUT_TIMEOUT
-          : CancelCause.UNSPECIFIED;
-    const session = this.rt.workers.get(from.worker_id);
-    session?.command({
-      taskId: from.id,
-      attempt: from.attempt,
-      kind: {
-        case: 'cancel',
-        value: { cause, reason: next.last_error?.message ?? next.end_reason ?? 'the attempt ended' },
-      },
-    });
-    if (!session) {
-      void this.rt.notifier.send(this.rt.db, { k: 'worker', w: from.worker_id, t: from.id }).catch(() => {});
-    }
-  }
-}
-
-function decide(row: TaskRow & { due: string }, now: Date): machine.Transition {
-  switch (row.due) {
-    case 'attempt_timeout':
-      return machine.timeOut(row, now);
-    case 'input_timeout':
-      return machine.inputTimeOut(row, now);
-    case 'lease':
-      return machine.leaseExpire(row, now);
-    default:
-      return machine.scheduleToStartTimeOut(row, now);
+    // While leases are spared, an expired one is due only when the hold ends.
+    if (next) this.wakeAt(new Date(Math.max(next.getTime(), this.leasesFrom)));
   }
 }

@@ -75,6 +75,21 @@ export class TaskHub {
     return this.emitter.listenerCount(`logs:${taskId}`) > 0;
   }
 
+  /** Whether anyone here watches any task. */
+  hasWatchers(): boolean {
+    return this.emitter
+      .eventNames()
+      .some((name) => typeof name === 'string' && (name === 'tasks' || name.startsWith('task:')));
+  }
+
+  /** The tasks whose logs someone here follows. */
+  logFollowedTaskIds(): string[] {
+    return this.emitter
+      .eventNames()
+      .filter((name): name is string => typeof name === 'string' && name.startsWith('logs:'))
+      .map((name) => name.slice('logs:'.length));
+  }
+
   /** Whether anyone here watches this task (or all tasks). */
   isWatched(taskId: string): boolean {
     return this.emitter.listenerCount(`task:${taskId}`) > 0 || this.emitter.listenerCount('tasks') > 0;

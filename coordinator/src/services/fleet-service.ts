@@ -65,7 +65,7 @@ export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
     },
 
     async *watchWorkers(_request, context) {
-      const changes = new AsyncQueue<WorkerChange>();
+      const changes = new AsyncQueue<WorkerChange>(10_000, 'WatchWorkers');
       const unsubscribe = rt.hub.onWorkers((change) => changes.push(change));
       context.signal.addEventListener('abort', () => changes.close(), { once: true });
       const shown = await listWorkers();
@@ -103,7 +103,7 @@ export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
     getStats: readStats,
 
     async *watchStats(_request, context) {
-      const samples = new AsyncQueue<StatsSample>();
+      const samples = new AsyncQueue<StatsSample>(10_000, 'WatchStats');
       const history = sampler.kept();
       const unwatch = sampler.watch((sample) => samples.push(sample));
       context.signal.addEventListener('abort', () => samples.close(), { once: true });

@@ -20,6 +20,9 @@ import { validateId, validateSpec } from '../tasks/validate-spec.js';
 const MAX_INPUT_BYTES = 64 * 1024;
 
 /** TaskService: the one implementation served over gRPC here and over Connect by the gateway. */
+/** Changes a watch stream may fall behind by before it is dropped (see AsyncQueue). */
+const WATCH_QUEUE_LIMIT = 10_000;
+
 export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
   const notFound = (id: string) => new ConnectError(`task ${id} not found`, Code.NotFound);
   const load = async (id: string) => {
@@ -77,7 +80,7 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
 
     async *watchTask(request, context) {
       const id = validateId(request.id);
-      const changes = new AsyncQueue<TaskChange>();
+      const changes = new AsyncQueue<TaskChange>(WATCH_QUEUE_LIMIT, 'WatchTask');
       const unsubscribe = rt.hub.onTask(id, (change) => changes.push(change));
       context.signal.addEventListener('abort', () => changes.close(), { once: true });
       try {
@@ -99,7 +102,7 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
 
     async *watchTasks(request, context) {
       const states = new Set(request.states);
-      const changes = new AsyncQueue<TaskChange>();
+      const changes = new AsyncQueue<TaskChange>(WATCH_QUEUE_LIMIT, 'WatchTasks');
       const unsubscribe = rt.hub.onAnyTask((change) => changes.push(change));
       context.signal.addEventListener('abort', () => changes.close(), { once: true });
       // Progress carries no kind or state: the row of a task not seen in a state change since
@@ -189,13 +192,15 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
     async *tailTaskLogs(request, context) {
       const task = await load(request.id);
       let after = Number(request.afterId);
-      const added = new AsyncQueue<void>();
-      const offLogs = rt.hub.onLogsAdded(task.id, () => added.push());
+      // A signal per batch of new lines: one pending is as good as many.
+      const added = new AsyncQueue<void>(WATCH_QUEUE_LIMIT, 'TailTaskLogs');
+      const signal = () => added.length === 0 && added.push();
+      const offLogs = rt.hub.onLogsAdded(task.id, signal);
       let ended = isTerminal(task.state);
       const offTask = rt.hub.onTask(task.id, (change) => {
         if (change.type === 'row' && isTerminal(change.row.state)) {
           ended = true;
-          added.push();
+          signal();
         }
       });
       context.signal.addEventListener('abort', () => added.close(), { once: true });

@@ -1,24 +1,34 @@
 import type { ServiceImpl } from '@connectrpc/connect';
 import { Code, ConnectError } from '@connectrpc/connect';
-import type { CoordinatorMessage, WorkerMessage, WorkerService } from '@taskwire/proto';
+import {
+  type CoordinatorMessage,
+  type WorkerMessage,
+  WorkerMessageSchema,
+  type WorkerService,
+} from '@taskwire/proto';
 import { AsyncQueue } from '../runtime/async-queue.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { setWorkerStatus } from '../sql/workers-sql.js';
+import { isTransientDbError } from '../store/transient-error.js';
+import { findUnstorableField } from '../validation/unstorable-field.js';
 import { applyTaskUpdates } from '../workers/apply-task-updates.js';
+import { SessionInbox } from '../workers/session-inbox.js';
 import { resourcesToJson, type WorkerSession } from '../workers/worker-session.js';
 
 /**
  * WorkerService.Connect: reads the worker's messages in order (hello first, then heartbeats,
- * task updates and draining) and returns the queue of messages for it. The stream's end, for
- * any reason, takes the worker offline.
+ * task updates and draining) and returns the queue of messages for it. Heartbeats count at
+ * once; the store work of the other messages runs in order behind them (SessionInbox). A bad
+ * report is answered for its task; only a broken protocol (no hello first, a second hello, an
+ * empty message) ends the stream. The stream's end, for any reason, takes the worker offline.
  */
 export function workerService(rt: Runtime): ServiceImpl<typeof WorkerService> {
   return {
     connect(requests, context) {
-      const out = new AsyncQueue<CoordinatorMessage>();
+      const out = new AsyncQueue<CoordinatorMessage>(10_000, 'the worker stream');
       serve(rt, requests, out, context.signal).then(
         () => out.close(),
-        (error: unknown) => out.close(error),
+        (error: unknown) => out.close(streamError(error)),
       );
       return out;
     },
@@ -37,22 +47,27 @@ async function serve(
   if (first.value.body.case !== 'hello') {
     throw new ConnectError('the first message on the worker stream must be hello', Code.InvalidArgument);
   }
+  const bad = findUnstorableField(WorkerMessageSchema, first.value);
+  if (bad) throw new ConnectError(`hello: ${bad.path}: ${bad.problem}`, Code.InvalidArgument);
   const session = await rt.workers.open(first.value.body.value, out);
+  const inbox = new SessionInbox(rt, session);
   const onAbort = () => void rt.workers.close(session, 'stream cancelled');
   signal.addEventListener('abort', onAbort, { once: true });
   try {
     for (;;) {
       const next = await iterator.next();
       if (next.done || session.closed) break;
-      await handle(rt, session, next.value);
+      await handle(rt, session, inbox, next.value);
     }
+    // Reports already read are applied (and answered, if the stream is still open).
+    await inbox.idle();
   } finally {
     signal.removeEventListener('abort', onAbort);
     await rt.workers.close(session, 'stream ended');
   }
 }
 
-async function handle(rt: Runtime, session: WorkerSession, message: WorkerMessage) {
+async function handle(rt: Runtime, session: WorkerSession, inbox: SessionInbox, message: WorkerMessage) {
   session.lastSeenAt = Date.now();
   const body = message.body;
   switch (body.case) {
@@ -61,18 +76,33 @@ async function handle(rt: Runtime, session: WorkerSession, message: WorkerMessag
       session.heartbeatSinceRenewal = true;
       session.resources = resourcesToJson(body.value.resources) ?? session.resources;
       return;
-    case 'updates':
-      await applyTaskUpdates(rt, session, body.value.items);
+    case 'updates': {
+      const items = body.value.items;
+      await inbox.enqueue('updates', () => applyTaskUpdates(rt, session, items));
       return;
-    case 'draining':
+    }
+    case 'draining': {
       session.selfDraining = true;
-      rt.log.info({ worker_id: session.id, reason: body.value.reason }, 'worker drains');
-      await setWorkerStatus(rt.db, session.id, 'draining');
-      await rt.workers.publish(session.id);
+      const reason = body.value.reason;
+      rt.log.info({ worker_id: session.id, reason: reason.slice(0, 200) }, 'worker drains');
+      await inbox.enqueue('draining', async () => {
+        await setWorkerStatus(rt.db, session.id, 'draining');
+        await rt.workers.publish(session.id);
+      });
       return;
+    }
     case 'hello':
       throw new ConnectError('hello may only be sent once per stream', Code.InvalidArgument);
     default:
       throw new ConnectError('empty worker message', Code.InvalidArgument);
   }
+}
+
+/** How the stream ends for the worker: a lost database is worth a reconnect, not a mystery. */
+function streamError(error: unknown): unknown {
+  if (error instanceof ConnectError || !isTransientDbError(error)) return error;
+  return new ConnectError(
+    'the coordinator cannot reach its database right now; reconnect later',
+    Code.Unavailable,
+  );
 }

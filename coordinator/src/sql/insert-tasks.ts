@@ -44,12 +44,13 @@ export async function insertTasks(
   }));
   const { rows: inserted } = await q.query<TaskRow>(
     `WITH inserted AS (
-       INSERT INTO tasks (id, kind, payload, payload_type, labels, priority, state, attempt, worker_id,
+       INSERT INTO tasks (id, kind, payload, payload_type, labels, priority, state, attempt, attempts_charged, worker_id,
           lease_expires_at, attempt_deadline, max_attempts, retry, run_at, timeout_ms, schedule_to_start_ms,
           input_timeout_ms, schedule_deadline, idempotency_key, metadata, created_at, updated_at)
        SELECT x.id, x.kind, decode(x.payload, 'base64'), x.payload_type,
           ARRAY(SELECT jsonb_array_elements_text(x.labels)), x.priority,
           CASE WHEN x.worker_id IS NULL THEN 'queued' ELSE 'assigned' END,
+          CASE WHEN x.worker_id IS NULL THEN 0 ELSE 1 END,
           CASE WHEN x.worker_id IS NULL THEN 0 ELSE 1 END,
           x.worker_id,
           CASE WHEN x.worker_id IS NULL THEN NULL ELSE $2::timestamptz + make_interval(secs => $3::float8 / 1000) END,

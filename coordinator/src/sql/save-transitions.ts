@@ -19,7 +19,7 @@ export interface Batch {
 
 /**
  * Writes a batch in ONE statement: the task rows (guarded: a row that changed since it was
- * read is left alone; callers read with FOR UPDATE, which makes the guard hold), the events of
+ * read is left alone; callers read with FOR NO KEY UPDATE, which makes the guard hold), the events of
  * the rows written, worker counters and notifications. One round trip per batch, whatever its
  * size: the hot path's cost is statements, not rows (DESIGN.md). Returns the ids written.
  */
@@ -36,6 +36,7 @@ export async function writeBatch(q: Queryable, batch: Batch, now: Date): Promise
     expect_state: from.state,
     state: next.state,
     attempt: next.attempt,
+    attempts_charged: next.attempts_charged,
     max_attempts: next.max_attempts,
     worker_id: next.worker_id,
     lease_expires_at: iso(next.lease_expires_at),
@@ -62,7 +63,8 @@ export async function writeBatch(q: Queryable, batch: Batch, now: Date): Promise
   ];
   const { rows: result } = await q.query<{ ids: string[] | null }>(
     `WITH updated AS (
-       UPDATE tasks t SET state = x.state, attempt = x.attempt, max_attempts = x.max_attempts,
+       UPDATE tasks t SET state = x.state, attempt = x.attempt, attempts_charged = x.attempts_charged,
+          max_attempts = x.max_attempts,
           worker_id = x.worker_id, lease_expires_at = x.lease_expires_at, run_at = x.run_at,
           attempt_deadline = x.attempt_deadline, input_deadline = x.input_deadline,
           schedule_deadline = x.schedule_deadline, cancel_requested = x.cancel_requested,
@@ -71,7 +73,7 @@ export async function writeBatch(q: Queryable, batch: Batch, now: Date): Promise
           input_answer = x.input_answer, checkpoint = decode(x.checkpoint, 'base64'), end_reason = x.end_reason,
           started_at = x.started_at, finished_at = x.finished_at, updated_at = $2
        FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, expect_attempt int, expect_state text, state text,
-          attempt int, max_attempts int, worker_id text, lease_expires_at timestamptz, run_at timestamptz,
+          attempt int, attempts_charged int, max_attempts int, worker_id text, lease_expires_at timestamptz, run_at timestamptz,
           attempt_deadline timestamptz, input_deadline timestamptz, schedule_deadline timestamptz,
           cancel_requested boolean, cancel_reason text, progress jsonb, result text, result_type text,
           last_error jsonb, input_request jsonb, input_answer text, checkpoint text, end_reason text,
@@ -106,12 +108,14 @@ export async function saveTransitions(
   q: Queryable,
   transitions: ReadonlyArray<Transition & { from: TaskRow }>,
   now: Date,
-): Promise<Transition[]> {
+  notify?: Batch['notify'],
+): Promise<Array<Transition & { from: TaskRow }>> {
   const applied = await writeBatch(
     q,
     {
       changes: transitions,
       events: transitions.map((t) => t.event),
+      notify,
     },
     now,
   );

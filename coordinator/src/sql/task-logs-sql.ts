@@ -13,8 +13,8 @@ export interface LogRow {
 }
 
 /**
- * Stores log lines in one statement. (task, attempt, seq) is unique, so lines resent after a
- * reconnect are dropped; lines for unknown tasks are dropped by the join.
+ * Stores log lines in one statement (their attempts were checked by the caller). (task,
+ * attempt, seq) is unique, so lines resent after a reconnect are dropped.
  */
 export async function insertLogs(q: Queryable, logs: readonly LogRow[]): Promise<void> {
   if (logs.length === 0) return;
@@ -23,7 +23,6 @@ export async function insertLogs(q: Queryable, logs: readonly LogRow[]): Promise
      SELECT x.task_id, x.attempt, x.seq, x.at, x.level, x.stream, x.text, x.truncated
      FROM jsonb_to_recordset($1::jsonb) AS x(task_id uuid, attempt int, seq bigint, at timestamptz,
         level smallint, stream text, text text, truncated boolean)
-     JOIN tasks t ON t.id = x.task_id
      ON CONFLICT (task_id, attempt, seq) DO NOTHING`,
     [jsonRows(logs)],
   );

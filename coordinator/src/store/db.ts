@@ -20,6 +20,11 @@ export interface Db extends Queryable {
   exec(script: string): Promise<void>;
   /** Subscribes to NOTIFY on a channel; resolves once listening. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
+  /**
+   * After the LISTEN connection dropped and came back: `lostAt` is when the gap began (notices
+   * sent during it were never received). Never called for PGlite (one process, no connection).
+   */
+  onListenRestored(callback: (lostAt: Date) => void): void;
   /** Which engine this is, for logs and for the few places that must know. */
   readonly engine: 'postgres' | 'pglite';
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Queryable, QueryResult } from './db.js';
+import { ListenConnection } from './listen-connection.js';
 
 const INT8_OID = 20;
 // Counts and sequence ids fit in a double; both engines then return plain numbers.
@@ -11,15 +12,35 @@ const types = {
   },
 };
 
-/** PostgreSQL through a `pg` Pool, with one dedicated client for LISTEN. */
+/** Named in pg_stat_activity, so that an operator (or a test) can tell the connections apart. */
+export const POOL_APPLICATION_NAME = 'taskwire';
+export const LISTEN_APPLICATION_NAME = 'taskwire-listen';
+
+/**
+ * PostgreSQL through a `pg` Pool, with one dedicated client for LISTEN. Any connection may drop
+ * at any time (a restart, pg_terminate_backend, a network cut): the pool replaces its clients on
+ * the next checkout, a transaction on a broken client fails (callers retry what must not be
+ * lost) and the client is discarded, and the LISTEN client reconnects by itself.
+ */
 export async function openPostgres(connectionString: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString, max: 10, types: types as pg.CustomTypesConfig });
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    types: types as pg.CustomTypesConfig,
+    application_name: POOL_APPLICATION_NAME,
+    keepAlive: true,
+    connectionTimeoutMillis: 5000,
+  });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on the next checkout.
   });
   await pool.query('SELECT 1');
-  let listener: pg.Client | undefined;
-  const handlers = new Map<string, Array<(payload: string) => void>>();
+  const listener = new ListenConnection({
+    connectionString,
+    application_name: LISTEN_APPLICATION_NAME,
+    keepAlive: true,
+    connectionTimeoutMillis: 5000,
+  });
 
   const run = async <R>(q: Queryable | pg.Pool | pg.PoolClient, text: string, params?: unknown[]) => {
     // Every statement of ours is a constant: naming it makes each connection parse and plan it
@@ -37,36 +58,34 @@ export async function openPostgres(connectionString: string): Promise<Db> {
     query: (text, params) => run(pool, text, params),
     async tx(fn) {
       const client = await pool.connect();
+      // A connection that dies between two statements emits 'error' on a checked-out client:
+      // without a listener that would end the process. The failing statement reports it.
+      const onError = () => {};
+      client.on('error', onError);
+      let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         const result = await fn({ query: (text, params) => run(client, text, params) });
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A client whose rollback failed is broken: destroy it rather than pool it.
+        client.release(broken);
       }
     },
     async exec(script) {
       await pool.query(script);
     },
-    async listen(channel, onPayload) {
-      if (!listener) {
-        listener = new pg.Client({ connectionString });
-        await listener.connect();
-        listener.on('notification', (message) => {
-          for (const handler of handlers.get(message.channel) ?? []) handler(message.payload ?? '');
-        });
-      }
-      const list = handlers.get(channel) ?? [];
-      list.push(onPayload);
-      handlers.set(channel, list);
-      if (list.length === 1) await listener.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-    },
+    listen: (channel, onPayload) => listener.listen(channel, onPayload),
+    onListenRestored: (callback) => listener.onRestored(callback),
     async close() {
-      await listener?.end().catch(() => {});
+      await listener.close();
       await pool.end();
     },
   };

@@ -2,9 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Db, QueryResult } from './db.js';
 
-/** Embedded PostgreSQL (PGlite) in a data directory: one session, so transactions queue. */
+/**
+ * Embedded PostgreSQL (PGlite) in a data directory (or `memory://`, for tests): one session, so
+ * transactions queue.
+ */
 export async function openPglite(dataDir: string): Promise<Db> {
-  await mkdir(dataDir, { recursive: true });
+  if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir, {
     parsers: { [types.INT8]: (value: string) => Number(value) },
   });
@@ -22,6 +25,9 @@ export async function openPglite(dataDir: string): Promise<Db> {
     },
     async listen(channel, onPayload) {
       await db.listen(channel, onPayload);
+    },
+    onListenRestored() {
+      // In-process: the notices cannot be lost.
     },
     async close() {
       await db.close();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { backoffMs, DEFAULT_RETRY } from './retry-policy.js';
 import * as machine from './state-machine.js';
 import type { TaskRow } from './task-row.js';
@@ -9,6 +9,7 @@ const now = new Date('2026-01-01T00:00:00Z');
 
 function task(patch: Partial<TaskRow> = {}): TaskRow {
   return {
+    attempts_charged: patch.attempt ?? 1,
     id: '01900000-0000-7000-8000-000000000001',
     kind: 'demo',
     payload: new Uint8Array(),
@@ -58,12 +59,18 @@ describe('state machine', () => {
     assert.equal(t.event.type, 'accepted');
   });
 
-  it('requeues a rejected assignment without using up an attempt', () => {
-    const t = machine.reject(task({ state: 'assigned', attempt: 2 }), 'full');
+  it('requeues a rejected assignment without charging it; its number stays used', () => {
+    const t = machine.reject(task({ state: 'assigned', attempt: 2 }), 'full', now);
     assert.equal(t.next.state, 'queued');
-    assert.equal(t.next.attempt, 1);
+    assert.equal(t.next.attempt, 2, 'the next claim makes it 3: a number names one execution');
+    assert.equal(t.next.attempts_charged, 1);
     assert.equal(t.next.worker_id, null);
     assert.equal(t.event.worker_id, 'w1');
+    assert.equal(t.event.attempt, 2);
+  });
+
+  it('refuses a rejection of an attempt that already runs', () => {
+    assert.throws(() => machine.reject(task({ state: 'running' }), 'late', now), machine.TransitionRefused);
   });
 
   it('retries a retryable failure after backoff while attempts are left', () => {
@@ -104,7 +111,7 @@ describe('state machine', () => {
   it('refuses to cancel a finished task', () => {
     assert.throws(
       () => machine.requestCancel(task({ state: 'succeeded' }), 'x', now),
-      (e: unknown) => e instanceof ConnectError && e.code === Code.FailedPrecondition,
+      (e: unknown) => e instanceof machine.TransitionRefused && e.code === Code.FailedPrecondition,
     );
   });
 
@@ -122,13 +129,17 @@ describe('state machine', () => {
   });
 
   it('goes to WAITING_INPUT and back with the answer', () => {
-    const asked = machine.requestInput(task(), {
-      prompt: 'code?',
-      schemaJson: '',
-      secret: true,
-      expiresAt: null,
-      requestedAt: now.toISOString(),
-    });
+    const asked = machine.requestInput(
+      task(),
+      {
+        prompt: 'code?',
+        schemaJson: '',
+        secret: true,
+        expiresAt: null,
+        requestedAt: now.toISOString(),
+      },
+      now,
+    );
     assert.equal(asked.next.state, 'waiting_input');
     const answered = machine.provideInput(asked.next, '123456');
     assert.equal(answered.next.state, 'running');
@@ -157,9 +168,113 @@ describe('state machine', () => {
   });
 
   it('fails a task that was not started within its schedule-to-start timeout', () => {
-    const t = machine.scheduleToStartTimeOut(task({ state: 'queued', attempt: 0 }), now);
+    const t = machine.scheduleToStartTimeOut(
+      task({ state: 'queued', attempt: 0, schedule_deadline: now }),
+      now,
+    );
     assert.equal(t.next.state, 'failed');
     assert.equal(t.next.last_error?.type, 'SCHEDULE_TO_START_TIMEOUT');
+  });
+
+  // Defect: a swept row re-read after another coordinator requeued it fell through to a
+  // schedule-to-start timeout it never had.
+  it('refuses a schedule-to-start timeout to a task without one, or not queued', () => {
+    assert.throws(
+      () => machine.scheduleToStartTimeOut(task({ state: 'queued', schedule_deadline: null }), now),
+      machine.TransitionRefused,
+    );
+    assert.throws(
+      () => machine.scheduleToStartTimeOut(task({ state: 'running', schedule_deadline: now }), now),
+      machine.TransitionRefused,
+    );
+    const later = new Date(now.getTime() + 1000);
+    assert.throws(
+      () => machine.scheduleToStartTimeOut(task({ state: 'queued', schedule_deadline: later }), now),
+      machine.TransitionRefused,
+    );
+  });
+
+  // Defect: a lease that expired before the worker accepted used up an attempt, so with
+  // maximum_attempts 1 a task that never started ended FAILED.
+  it('gives back an assignment whose lease expired before it was accepted, uncharged', () => {
+    const t = machine.leaseExpire(task({ state: 'assigned', attempt: 1, max_attempts: 1 }), now);
+    assert.equal(t.next.state, 'queued');
+    assert.equal(t.next.attempt, 1);
+    assert.equal(t.next.attempts_charged, 0);
+    assert.equal(t.event.type, 'lease_expired');
+  });
+
+  it('charges a task given back too many times without starting', () => {
+    const returns = machine.MAX_UNCHARGED_RETURNS;
+    const worn = task({ state: 'assigned', attempt: returns + 1, attempts_charged: 1, max_attempts: 1 });
+    const t = machine.leaseExpire(worn, now);
+    assert.equal(t.next.state, 'failed');
+    assert.equal(t.next.last_error?.type, 'NEVER_STARTED');
+  });
+
+  it('counts charged attempts, not attempt numbers, against the maximum', () => {
+    // Attempt 3 after two unstarted returns is only the first charged one.
+    const t = machine.fail(task({ attempt: 3, attempts_charged: 1, max_attempts: 2 }), error, now);
+    assert.equal(t.next.state, 'queued');
+    const last = machine.fail(task({ attempt: 4, attempts_charged: 2, max_attempts: 2 }), error, now);
+    assert.equal(last.next.state, 'failed');
+  });
+
+  it('every transition refuses a task in a state it does not start from', () => {
+    const output = { data: new Uint8Array(), type: '' };
+    const ask = {
+      prompt: 'p',
+      schemaJson: '',
+      secret: false,
+      expiresAt: null,
+      requestedAt: now.toISOString(),
+    };
+    const transitions: Array<[string, (t: TaskRow) => unknown, string[]]> = [
+      ['accept', (t) => machine.accept(t, now), ['assigned']],
+      ['reject', (t) => machine.reject(t, 'r', now), ['assigned']],
+      ['returnUnstarted', (t) => machine.returnUnstarted(t, 'r', now), ['assigned']],
+      ['succeed', (t) => machine.succeed(t, output, now), ['assigned', 'running', 'waiting_input']],
+      ['fail', (t) => machine.fail(t, error, now), ['assigned', 'running', 'waiting_input']],
+      ['timeOut', (t) => machine.timeOut(t, now), ['assigned', 'running', 'waiting_input']],
+      ['inputTimeOut', (t) => machine.inputTimeOut(t, now), ['waiting_input']],
+      ['leaseExpire', (t) => machine.leaseExpire(t, now), ['assigned', 'running', 'waiting_input']],
+      ['workerLost', (t) => machine.workerLost(t, now), ['assigned', 'running', 'waiting_input']],
+      [
+        'workerCancelled',
+        (t) => machine.workerCancelled(t, 'r', now),
+        ['assigned', 'running', 'waiting_input'],
+      ],
+      ['requestInput', (t) => machine.requestInput(t, ask, now), ['assigned', 'running']],
+      ['provideInput', (t) => machine.provideInput(t, 'v'), ['waiting_input']],
+      [
+        'saveCheckpoint',
+        (t) => machine.saveCheckpoint(t, new Uint8Array([1])),
+        ['assigned', 'running', 'waiting_input'],
+      ],
+      ['manualRetry', (t) => machine.manualRetry(t, 1, now), ['failed', 'cancelled']],
+      [
+        'requestCancel',
+        (t) => machine.requestCancel(t, 'r', now),
+        ['queued', 'assigned', 'running', 'waiting_input'],
+      ],
+      ['scheduleToStartTimeOut', (t) => machine.scheduleToStartTimeOut(t, now), ['queued']],
+    ];
+    const states = [
+      'queued',
+      'assigned',
+      'running',
+      'waiting_input',
+      'succeeded',
+      'failed',
+      'cancelled',
+    ] as const;
+    for (const [name, apply, from] of transitions) {
+      for (const state of states) {
+        const row = task({ state, schedule_deadline: now });
+        if (from.includes(state)) assert.doesNotThrow(() => apply(row), `${name} from ${state}`);
+        else assert.throws(() => apply(row), machine.TransitionRefused, `${name} must refuse ${state}`);
+      }
+    }
   });
 });
 

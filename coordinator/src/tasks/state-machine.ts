@@ -1,7 +1,8 @@
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { backoffMs } from './retry-policy.js';
 import {
   type ErrorJson,
+  IN_FLIGHT_STATES,
   type InputRequestJson,
   isInFlight,
   type StateName,
@@ -14,6 +15,10 @@ import {
  * Nothing here touches the database or the network; callers persist `next` guarded by the
  * (id, attempt, state) they read, so a transition applies exactly once.
  *
+ * Every transition checks the state it starts from and throws TransitionRefused otherwise:
+ * a row read again after a lock wait, or a report about an attempt that already ended, is
+ * never guessed into some other transition.
+ *
  *            submit                assign            accepted
  *   (new) ─────────▶ QUEUED ─────────▶ ASSIGNED ─────────▶ RUNNING ◀──▶ WAITING_INPUT
  *                      ▲  backoff / lease expiry / timeout     │
@@ -21,6 +26,10 @@ import {
  *                             SUCCEEDED ◀── result ────────────┤
  *                             FAILED    ◀── error, no attempts left, or not retryable
  *                             CANCELLED ◀── cancel (from any non-terminal state)
+ *
+ * `attempt` numbers executions and only grows (claims add one); `attempts_charged` is what the
+ * retry budget counts. An assignment that never started goes back without charging, but the
+ * next assignment still gets a new number.
  */
 
 export type EventType =
@@ -28,6 +37,7 @@ export type EventType =
   | 'assigned'
   | 'accepted'
   | 'rejected'
+  | 'returned'
   | 'input_requested'
   | 'input_provided'
   | 'succeeded'
@@ -39,6 +49,7 @@ export type EventType =
   | 'lease_expired'
   | 'resumed'
   | 'stale_report'
+  | 'report_refused'
   | 'retried'
   | 'checkpoint';
 
@@ -58,6 +69,34 @@ export interface Transition {
   /** What to record in task_events. */
   event: TaskEventRecord;
 }
+
+/**
+ * A transition asked of a task in a state it does not start from. Internal callers skip the
+ * change (with a note); a user's request gets FAILED_PRECONDITION with this message.
+ */
+export class TransitionRefused extends Error {
+  readonly code = Code.FailedPrecondition;
+  constructor(message: string) {
+    super(message);
+    this.name = 'TransitionRefused';
+  }
+}
+
+/**
+ * Uncharged returns allowed per task: past this, a task that keeps vanishing before it starts
+ * (a handler that kills its worker at once, say) is charged like any failed attempt, so that it
+ * cannot circulate forever.
+ */
+export const MAX_UNCHARGED_RETURNS = 10;
+
+function requireState(task: TaskRow, states: readonly StateName[], what: string): void {
+  if (states.includes(task.state)) return;
+  throw new TransitionRefused(
+    `task ${task.id} is ${task.state} at attempt ${task.attempt}; ${what} needs ${states.join(' or ')}`,
+  );
+}
+
+const requireInFlight = (task: TaskRow, what: string) => requireState(task, IN_FLIGHT_STATES, what);
 
 function transition(
   task: TaskRow,
@@ -102,16 +141,52 @@ function end(task: TaskRow, now: Date, patch: Partial<TaskRow>, type: EventType,
 
 /** The worker started the handler. */
 export function accept(task: TaskRow, now: Date): Transition {
+  requireState(task, ['assigned'], 'accept');
   return transition(task, { state: 'running', started_at: now, schedule_deadline: null }, 'accepted');
 }
 
-/** The worker could not run the assignment: back to the queue without using up an attempt. */
-export function reject(task: TaskRow, reason: string): Transition {
-  return transition(task, { ...leaveFlight, state: 'queued', attempt: task.attempt - 1 }, 'rejected', reason);
+/**
+ * An assignment that never started goes back to the queue, in its old place, without charging
+ * the retry budget; its attempt number stays used. A cancel asked for meanwhile ends it.
+ */
+function giveBack(task: TaskRow, now: Date, type: EventType, reason: string): Transition {
+  if (task.cancel_requested) return cancelled(task, now, task.cancel_reason ?? 'cancelled');
+  const returns = task.attempt - task.attempts_charged + 1;
+  if (returns > MAX_UNCHARGED_RETURNS) {
+    return fail(
+      task,
+      {
+        type: 'NEVER_STARTED',
+        message: `${reason}; given back ${returns} times without starting, so this one is charged`,
+        retryable: true,
+        details: '',
+      },
+      now,
+    );
+  }
+  return transition(
+    task,
+    { ...leaveFlight, state: 'queued', attempts_charged: task.attempts_charged - 1 },
+    type,
+    `${reason}; attempt ${task.attempt} did not start and is not charged`,
+  );
+}
+
+/** The worker refused the assignment before starting it. */
+export function reject(task: TaskRow, reason: string, now: Date): Transition {
+  requireState(task, ['assigned'], 'a rejection');
+  return giveBack(task, now, 'rejected', reason);
+}
+
+/** The coordinator takes back an assignment that was never started (not sent, worker gone). */
+export function returnUnstarted(task: TaskRow, reason: string, now: Date): Transition {
+  requireState(task, ['assigned'], 'a return');
+  return giveBack(task, now, 'returned', reason);
 }
 
 /** The handler returned. A cancel asked for meanwhile wins: the user was told it is cancelled. */
 export function succeed(task: TaskRow, output: { data: Uint8Array; type: string }, now: Date): Transition {
+  requireInFlight(task, 'a result');
   if (task.cancel_requested) return cancelled(task, now, task.cancel_reason ?? 'cancelled');
   const progress = {
     step: '',
@@ -141,10 +216,12 @@ export function fail(
   now: Date,
   random: () => number = Math.random,
 ): Transition {
+  requireInFlight(task, 'a failure');
   if (task.cancel_requested) return cancelled(task, now, task.cancel_reason ?? 'cancelled');
   const retryable = error.retryable && !task.retry.nonRetryable.includes(error.type);
-  if (!retryable || task.attempt >= task.max_attempts) {
-    const why = retryable ? `attempt ${task.attempt} of ${task.max_attempts}` : 'not retryable';
+  const charged = task.attempts_charged;
+  if (!retryable || charged >= task.max_attempts) {
+    const why = retryable ? `${charged} of ${task.max_attempts} attempts used` : 'not retryable';
     return end(
       task,
       now,
@@ -153,7 +230,7 @@ export function fail(
       `${error.type}: ${error.message} (${why})`,
     );
   }
-  const runAt = new Date(now.getTime() + backoffMs(task.retry, task.attempt, random));
+  const runAt = new Date(now.getTime() + backoffMs(task.retry, charged, random));
   return transition(
     task,
     { ...leaveFlight, state: 'queued', run_at: runAt, last_error: error, progress: null },
@@ -182,6 +259,7 @@ function coordinatorFailure(
 
 /** The attempt ran past its timeout: the worker is told to cancel, the attempt fails. */
 export function timeOut(task: TaskRow, now: Date, random?: () => number): Transition {
+  requireInFlight(task, 'an attempt timeout');
   return coordinatorFailure(
     task,
     now,
@@ -194,11 +272,24 @@ export function timeOut(task: TaskRow, now: Date, random?: () => number): Transi
 
 /** Nobody answered the input request in time. */
 export function inputTimeOut(task: TaskRow, now: Date, random?: () => number): Transition {
+  requireState(task, ['waiting_input'], 'an input timeout');
   return coordinatorFailure(task, now, 'INPUT_TIMEOUT', 'no input was given in time', null, random);
 }
 
-/** The worker holding the attempt stopped renewing its lease. */
+/**
+ * The worker holding the attempt stopped renewing its lease. An assignment it never accepted
+ * did not start: it goes back uncharged.
+ */
 export function leaseExpire(task: TaskRow, now: Date, random?: () => number): Transition {
+  requireInFlight(task, 'a lease expiry');
+  if (task.state === 'assigned') {
+    return giveBack(
+      task,
+      now,
+      'lease_expired',
+      `worker ${task.worker_id} did not accept before its lease expired`,
+    );
+  }
   return coordinatorFailure(
     task,
     now,
@@ -211,6 +302,8 @@ export function leaseExpire(task: TaskRow, now: Date, random?: () => number): Tr
 
 /** The worker came back without this attempt (it restarted): the attempt is lost. */
 export function workerLost(task: TaskRow, now: Date): Transition {
+  requireInFlight(task, 'a lost worker');
+  if (task.state === 'assigned') return giveBack(task, now, 'returned', 'the worker reconnected without it');
   return coordinatorFailure(
     task,
     now,
@@ -222,6 +315,10 @@ export function workerLost(task: TaskRow, now: Date): Transition {
 
 /** The task waited longer than its schedule-to-start timeout for a first start. */
 export function scheduleToStartTimeOut(task: TaskRow, now: Date): Transition {
+  requireState(task, ['queued'], 'a schedule-to-start timeout');
+  if (!task.schedule_deadline || task.schedule_deadline.getTime() > now.getTime()) {
+    throw new TransitionRefused(`task ${task.id} has no schedule-to-start deadline that has passed`);
+  }
   return end(
     task,
     now,
@@ -241,6 +338,7 @@ export function scheduleToStartTimeOut(task: TaskRow, now: Date): Transition {
 
 /** The handler aborted after a cancel; without a cancel request it counts as a failure. */
 export function workerCancelled(task: TaskRow, reason: string, now: Date): Transition {
+  requireInFlight(task, 'a cancelled report');
   if (task.cancel_requested) return cancelled(task, now, task.cancel_reason ?? reason);
   return fail(
     task,
@@ -273,16 +371,17 @@ export function requestCancel(task: TaskRow, reason: string, now: Date): Transit
   if (isInFlight(task.state)) {
     return transition(task, { cancel_requested: true, cancel_reason: reason }, 'cancel_requested', reason);
   }
-  throw new ConnectError(
+  throw new TransitionRefused(
     `task ${task.id} is already ${task.state}; only unfinished tasks can be cancelled`,
-    Code.FailedPrecondition,
   );
 }
 
-/** The handler asks a person for input. */
-export function requestInput(task: TaskRow, request: InputRequestJson): Transition {
+/** The handler asks a person for input (a first report may come before the accept is stored). */
+export function requestInput(task: TaskRow, request: InputRequestJson, now: Date): Transition {
+  requireState(task, ['assigned', 'running'], 'an input request');
+  const started = task.state === 'assigned' ? accept(task, now).next : task;
   return transition(
-    task,
+    started,
     {
       state: 'waiting_input',
       input_request: request,
@@ -297,10 +396,7 @@ export function requestInput(task: TaskRow, request: InputRequestJson): Transiti
 /** A person answered: the task runs again, and the answer goes to the worker. */
 export function provideInput(task: TaskRow, value: string): Transition {
   if (task.state !== 'waiting_input') {
-    throw new ConnectError(
-      `task ${task.id} is ${task.state}, not waiting for input`,
-      Code.FailedPrecondition,
-    );
+    throw new TransitionRefused(`task ${task.id} is ${task.state}, not waiting for input`);
   }
   const secret = task.input_request?.secret ?? false;
   return transition(
@@ -311,12 +407,28 @@ export function provideInput(task: TaskRow, value: string): Transition {
   );
 }
 
+/** The handler saved data for the next attempt; the state does not change. */
+export function saveCheckpoint(task: TaskRow, data: Uint8Array): Transition {
+  requireInFlight(task, 'a checkpoint');
+  return {
+    next: { ...task, checkpoint: data },
+    event: {
+      task_id: task.id,
+      attempt: task.attempt,
+      type: 'checkpoint',
+      worker_id: task.worker_id,
+      from_state: null,
+      to_state: null,
+      message: `${data.length} bytes`,
+    },
+  };
+}
+
 /** Run a FAILED or CANCELLED task again, with `extra` more attempts. */
 export function manualRetry(task: TaskRow, extra: number, now: Date): Transition {
   if (task.state !== 'failed' && task.state !== 'cancelled') {
-    throw new ConnectError(
+    throw new TransitionRefused(
       `task ${task.id} is ${task.state}; only FAILED or CANCELLED tasks can be retried`,
-      Code.FailedPrecondition,
     );
   }
   return transition(
@@ -324,7 +436,7 @@ export function manualRetry(task: TaskRow, extra: number, now: Date): Transition
     {
       state: 'queued',
       worker_id: null,
-      max_attempts: task.attempt + extra,
+      max_attempts: task.attempts_charged + extra,
       run_at: now,
       finished_at: null,
       cancel_requested: false,

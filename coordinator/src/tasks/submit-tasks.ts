@@ -1,5 +1,6 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import { v7 as uuidv7 } from 'uuid';
+import { afterCommit } from '../runtime/after-commit.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { findByIdempotencyKeys, insertTasks, type TaskToInsert } from '../sql/insert-tasks.js';
 import { sendAssignments } from '../workers/send-assignments.js';
@@ -55,19 +56,27 @@ export async function submitTasks(rt: Runtime, specs: NewTask[], now: Date) {
     rows.push(known);
     existing.push(true);
   }
+  const queued: TaskRow[] = [];
   for (const row of byId.values()) {
     rt.metrics.submittedTask(row.kind);
-    if (row.state === 'assigned') {
-      const session = picks.get(row.id)!;
-      if (session.closed)
-        void rt.dispatcher.returnUnsent([row], 'the worker disconnected before the assignment was sent');
-      else sendAssignments(rt, session, [row]);
+    if (row.state !== 'assigned') {
+      queued.push(row);
       continue;
     }
-    rt.hub.publishRow(row);
-    rt.dispatcher.wakeAt(row.run_at);
-    if (row.schedule_deadline) rt.sweeper.wakeAt(row.schedule_deadline);
+    const session = picks.get(row.id)!;
+    if (!session.closed) sendAssignments(rt, session, [row]);
+    else {
+      void rt.dispatcher
+        .returnUnsent([row], 'the worker disconnected before the assignment was sent')
+        .catch((error: unknown) =>
+          rt.log.warn({ err: error, task_id: row.id }, 'could not return an unsent assignment'),
+        );
+    }
   }
+  afterCommit(
+    rt,
+    queued.map((row) => ({ from: row, next: row })),
+  );
   return { rows, existing };
 }
 

@@ -7,7 +7,10 @@ export interface TaskRow {
   labels: string[];
   priority: number;
   state: StateName;
+  /** Number of the latest execution: 0 before the first assignment; never reused. */
   attempt: number;
+  /** Attempts counted against max_attempts (assignments given back unstarted are not). */
+  attempts_charged: number;
   max_attempts: number;
   retry: RetryConfig;
   run_at: Date;
@@ -48,6 +51,9 @@ export type StateName =
 
 export const IN_FLIGHT_STATES: readonly StateName[] = ['assigned', 'running', 'waiting_input'];
 export const TERMINAL_STATES: readonly StateName[] = ['succeeded', 'failed', 'cancelled'];
+
+/** The in-flight states as an SQL list, for every statement that names them. */
+export const IN_FLIGHT_SQL = `(${IN_FLIGHT_STATES.map((s) => `'${s}'`).join(', ')})`;
 
 export const isInFlight = (state: StateName) => IN_FLIGHT_STATES.includes(state);
 export const isTerminal = (state: StateName) => TERMINAL_STATES.includes(state);

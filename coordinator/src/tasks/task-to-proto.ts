@@ -78,5 +78,6 @@ export function taskToProto(row: TaskRow): Task {
     cancelRequested: row.cancel_requested,
     endReason: row.end_reason ?? '',
     hasCheckpoint: row.checkpoint !== null && row.checkpoint.length > 0,
+    attemptsCharged: row.attempts_charged,
   });
 }

@@ -3,6 +3,7 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import type { TaskSpec } from '@taskwire/proto';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY } from './retry-policy.js';
 import type { RetryConfig } from './task-row.js';
+import { isUuid } from './uuid.js';
 
 export interface Limits {
   maxPayloadBytes: number;
@@ -110,11 +111,9 @@ export function validateSpec(
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Throws INVALID_ARGUMENT unless `value` is a UUID. */
 export function validateId(value: string, field = 'id'): string {
   if (value === '') invalid(field, 'must not be empty');
-  if (!UUID.test(value)) invalid(field, `"${value.slice(0, 64)}" is not a valid task id (a UUID)`);
+  if (!isUuid(value)) invalid(field, `"${value.slice(0, 64)}" is not a valid task id (a UUID)`);
   return value.toLowerCase();
 }

@@ -4,12 +4,6 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { ProgressJson } from '../tasks/task-row.js';
 import type { WorkerSession } from './worker-session.js';
 
-/** First progress sample of each attempt, to derive an ETA from the rate of progress. */
-const firstSamples = new WeakMap<
-  WorkerSession,
-  Map<string, { attempt: number; at: number; percent: number }>
->();
-
 /**
  * Progress of an attempt this worker holds: to watchers at once, to the database coalesced.
  * Without an ETA from the handler, one is derived from the progress rate so far.
@@ -25,8 +19,7 @@ export function recordProgress(
   const percent = Math.min(100, Math.max(0, Number.isFinite(report.percent) ? report.percent : 0));
   let etaMs = report.eta ? durationMs(report.eta) : null;
   let etaDerived = false;
-  const samples = firstSamples.get(session) ?? new Map();
-  firstSamples.set(session, samples);
+  const samples = session.progressStart;
   const first = samples.get(item.taskId);
   if (!first || first.attempt !== item.attempt) {
     samples.set(item.taskId, { attempt: item.attempt, at: now.getTime(), percent });

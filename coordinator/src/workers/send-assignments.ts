@@ -1,4 +1,5 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { afterCommit } from '../runtime/after-commit.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { TaskRow } from '../tasks/task-row.js';
 import type { WorkerSession } from './worker-session.js';
@@ -20,11 +21,14 @@ export function sendAssignments(rt: Runtime, session: WorkerSession, rows: reado
           metadata: row.metadata,
           labels: row.labels,
           maxAttempts: row.max_attempts,
+          attemptsCharged: row.attempts_charged,
           priority: row.priority,
         },
       },
     });
-    rt.hub.publishRow(row);
-    if (row.attempt_deadline) rt.sweeper.wakeAt(row.attempt_deadline);
   }
+  afterCommit(
+    rt,
+    rows.map((row) => ({ from: row, next: row })),
+  );
 }

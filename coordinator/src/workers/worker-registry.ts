@@ -1,10 +1,12 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { CoordinatorMessage, Hello } from '@taskwire/proto';
+import { afterCommit } from '../runtime/after-commit.js';
 import type { AsyncQueue } from '../runtime/async-queue.js';
+import { noticesFor } from '../runtime/commit-notices.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { markWorkerOffline, upsertWorker } from '../sql/workers-sql.js';
 import { listWorkers } from './list-workers.js';
-import { decideResumes, failLostAttempts } from './resume-attempts.js';
+import { reconnectAttempts } from './resume-attempts.js';
 import { WorkerSession } from './worker-session.js';
 
 const WORKER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -41,17 +43,19 @@ export class WorkerRegistry {
       await this.forget(previous);
     }
     const session = new WorkerSession(hello, out);
-    const { drained, decisions, lost } = await this.rt.db.tx(async (tx) => {
+    const now = new Date();
+    // Tasks first, then the worker row: every transaction locks in that order.
+    const { drained, reconnect } = await this.rt.db.tx(async (tx) => {
+      const reconnect = await reconnectAttempts(this.rt, tx, session, hello.running);
       const registered = await upsertWorker(tx, hello, session.resources, this.rt.id, session.connectedAt);
-      const resumes = await decideResumes(this.rt, tx, session, hello.running);
-      const lostAttempts = await failLostAttempts(tx, session, hello.running);
-      if (lostAttempts.some((t) => t.next.state === 'queued')) await this.rt.notifier.send(tx, { k: 'wake' });
-      return { drained: registered.drained, decisions: resumes, lost: lostAttempts };
+      await this.rt.notifier.sendAll(
+        tx,
+        noticesFor(this.rt, reconnect.lost, now),
+        reconnect.lost.map((c) => c.next.id),
+      );
+      return { drained: registered.drained, reconnect };
     });
-    for (const t of lost) {
-      this.rt.hub.publishRow(t.next);
-      if (t.next.state === 'queued') this.rt.dispatcher.wakeAt(t.next.run_at);
-    }
+    afterCommit(this.rt, reconnect.lost);
     session.adminDrained = drained;
     this.sessions.set(session.id, session);
     const { config } = this.rt;
@@ -70,12 +74,12 @@ export class WorkerRegistry {
             maxMessageBytes: BigInt(config.limits.maxMessageBytes),
             maxCheckpointBytes: BigInt(config.limits.maxCheckpointBytes),
           },
-          decisions: decisions.map((d) => d.decision),
+          decisions: reconnect.decisions,
           drained,
         },
       },
     });
-    for (const d of decisions) d.afterWelcome?.(session);
+    reconnect.afterWelcome(session);
     this.rt.log.info(
       {
         worker_id: session.id,
@@ -94,6 +98,11 @@ export class WorkerRegistry {
   /** The stream ended: the worker goes offline; its leases run until they expire. */
   async close(session: WorkerSession, reason: string): Promise<void> {
     session.close();
+    if (session.released) return;
+    session.released = true;
+    // What this coordinator kept for the connection's attempts: a reconnect starts afresh.
+    this.rt.artifacts.dropSession(session);
+    for (const [taskId, attempt] of session.held) this.rt.progress.drop(taskId, attempt);
     if (this.sessions.get(session.id) !== session) return;
     await this.forget(session);
     this.rt.log.info({ worker_id: session.id, event: 'worker.offline', reason }, 'worker offline');

@@ -14,14 +14,20 @@ import type { AsyncQueue } from '../runtime/async-queue.js';
  * (its slots), and the outgoing side of its stream. Commands are batched: everything queued in
  * one turn of the event loop leaves as one CoordinatorMessage.
  */
+let connections = 0;
+
 export class WorkerSession {
   readonly id: string;
+  /** This connection among all of this process (a worker that reconnects gets a new one). */
+  readonly serial = ++connections;
   readonly kinds: string[];
   readonly labels: string[];
   readonly slots: number;
   readonly connectedAt = new Date();
-  /** Attempts the worker holds: task id -> attempt. A slot is free again when the worker reports. */
+  /** Attempts the worker holds: task id -> attempt. A slot is free again when the attempt ends. */
   readonly held = new Map<string, number>();
+  /** First progress sample of each held attempt, to derive an ETA from the rate of progress. */
+  readonly progressStart = new Map<string, { attempt: number; at: number; percent: number }>();
   lastSeenAt = Date.now();
   lastHeartbeatAt = new Date();
   heartbeatSinceRenewal = true;
@@ -34,7 +40,11 @@ export class WorkerSession {
   claiming = 0;
   /** The last claim found nothing more for it: a new task may be assigned to it on submit. */
   queueDrained = false;
+  /** Its stream is not read while its reports wait for the store (it is not silent then). */
+  waitingOnStore = false;
   closed = false;
+  /** What the coordinator kept for this connection was let go (WorkerRegistry.close). */
+  released = false;
   private commands: TaskCommand[] = [];
   private flushScheduled = false;
 

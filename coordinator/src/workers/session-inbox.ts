@@ -1,0 +1,50 @@
+import type { Runtime } from '../runtime/runtime.js';
+import type { WorkerSession } from './worker-session.js';
+
+/** Messages of one worker whose work waits for the store, at most; then its stream is not read. */
+const MAX_WAITING = 32;
+
+/**
+ * Runs the store work of one worker's messages (reports, draining) in the order they came,
+ * while the stream goes on being read: a heartbeat is never stuck behind a report that waits
+ * for a commit (or for a database that is down). Past MAX_WAITING messages the reader waits too
+ * (backpressure); the session is then marked waitingOnStore, so it is not taken for silent.
+ */
+export class SessionInbox {
+  private tail: Promise<void> = Promise.resolve();
+  private waiting = 0;
+  private readonly roomWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly session: WorkerSession,
+  ) {}
+
+  /** Queues `work`; resolves once it is queued (at once, unless the queue is full). */
+  async enqueue(what: string, work: () => Promise<void>): Promise<void> {
+    this.waiting++;
+    this.tail = this.tail.then(async () => {
+      try {
+        await work();
+      } catch (error) {
+        // The work handles what it can; what reaches here is logged, never fatal to the stream.
+        this.rt.log.error(
+          { err: error, worker_id: this.session.id, what },
+          'a worker message could not be handled',
+        );
+      } finally {
+        this.waiting--;
+        if (this.waiting < MAX_WAITING) for (const wake of this.roomWaiters.splice(0)) wake();
+      }
+    });
+    if (this.waiting < MAX_WAITING) return;
+    this.session.waitingOnStore = true;
+    await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+    this.session.waitingOnStore = false;
+  }
+
+  /** Resolves once everything queued is done. */
+  idle(): Promise<void> {
+    return this.tail;
+  }
+}
