@@ -1,3 +1,4 @@
+import type { UnexpectedExit } from './chaos-fleet.js';
 import { chaosKinds, finalFailure } from './chaos-kinds.js';
 import { type DatabaseSnapshot, finalStates, type TaskSnapshot } from './db-snapshot.js';
 import { groupBy } from './group-by.js';
@@ -11,6 +12,10 @@ export interface ChaosEvidence {
   acknowledged: ReadonlyMap<number, string>;
   snapshot: DatabaseSnapshot;
   record: HandlerRecord;
+  /** Processes started in all (restarts included). */
+  processStarts: number;
+  /** Processes that died without the harness killing them. */
+  unexpectedExits: readonly UnexpectedExit[];
   /** Epoch ms the run started (times in the evidence are relative to it). */
   startedAt: number;
 }
@@ -42,7 +47,11 @@ export function attemptsCharged(row: TaskSnapshot): number {
 
 const isFinal = (state: string) => (finalStates as readonly string[]).includes(state);
 
-/** Every invariant of DESIGN.md's "Invariants", in the order of the report. */
+/**
+ * Every invariant of DESIGN.md's "Invariants", in the order of the report, and last that no
+ * process died on its own (DESIGN.md: every PostgreSQL connection may drop at any time, and the
+ * coordinator reconnects).
+ */
 export function runChecks(evidence: ChaosEvidence): CheckResult[] {
   const at = (ms: number) => `t+${((ms - evidence.startedAt) / 1000).toFixed(1)}s`;
   const rows = evidence.snapshot.tasks;
@@ -163,7 +172,7 @@ export function runChecks(evidence: ChaosEvidence): CheckResult[] {
     .filter((s) => s.running > s.slots)
     .map((s) => ({
       task: s.task,
-      what: `attempt ${s.attempt} started as the ${s.running}th running task of a ${s.slots}-slot worker`,
+      what: `attempt ${s.attempt} started as task ${s.running} running at once on a ${s.slots}-slot worker`,
       evidence: describeRun(s),
     }));
 
@@ -179,35 +188,28 @@ export function runChecks(evidence: ChaosEvidence): CheckResult[] {
       evidence: `ran: ${describeEnds(endsByTask.get(row.id))}`,
     }));
 
+  const crashes: Violation[] = evidence.unexpectedExits.map((exit) => ({
+    task: exit.label,
+    what: `exited on its own at ${at(exit.at)} (code ${exit.status.code}, signal ${exit.status.signal})`,
+    evidence: exit.headline.split('\n')[0]!,
+  }));
+
+  const check = (name: string, checked: number, unit: string, violations: Violation[]) => ({
+    name,
+    checked,
+    unit,
+    violations,
+  });
   return [
-    {
-      name: 'every submit acknowledged',
-      checked: evidence.planned.length,
-      unit: 'tasks',
-      violations: acknowledged,
-    },
-    { name: 'none lost, none doubled', checked: evidence.acknowledged.size, unit: 'ids', violations: lost },
-    { name: 'every task terminal', checked: rows.length, unit: 'tasks', violations: unfinished },
-    {
-      name: 'none wrongly failed',
-      checked: rows.length - unfinished.length,
-      unit: 'ended',
-      violations: wronglyEnded,
-    },
-    { name: 'final state entered once', checked: rows.length, unit: 'tasks', violations: finalTwice },
-    { name: 'no attempt executed twice', checked: starts.size, unit: 'attempts', violations: attemptTwice },
-    { name: 'attempts within the maximum', checked: rows.length, unit: 'tasks', violations: overBudget },
-    {
-      name: 'slots never exceeded',
-      checked: evidence.record.starts.length,
-      unit: 'starts',
-      violations: overSlots,
-    },
-    {
-      name: 'result from a run that returned',
-      checked: succeeded.length,
-      unit: 'succeeded',
-      violations: unbackedResults,
-    },
+    check('every submit acknowledged', evidence.planned.length, 'tasks', acknowledged),
+    check('none lost, none doubled', evidence.acknowledged.size, 'ids', lost),
+    check('every task terminal', rows.length, 'tasks', unfinished),
+    check('none wrongly failed', rows.length - unfinished.length, 'ended', wronglyEnded),
+    check('final state entered once', rows.length, 'tasks', finalTwice),
+    check('no attempt executed twice', starts.size, 'attempts', attemptTwice),
+    check('attempts within the maximum', rows.length, 'tasks', overBudget),
+    check('slots never exceeded', evidence.record.starts.length, 'starts', overSlots),
+    check('result from a run that returned', succeeded.length, 'succeeded', unbackedResults),
+    check('no process died unkilled', evidence.processStarts, 'starts', crashes),
   ];
 }

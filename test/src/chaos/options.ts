@@ -58,7 +58,7 @@ export function defaultOptions(): ChaosOptions {
   return {
     coordinators: 3,
     workers: 6,
-    slots: 8,
+    slots: 16,
     tasks: 10_000,
     tailTasks: 300,
     durationS: 120,
@@ -68,10 +68,12 @@ export function defaultOptions(): ChaosOptions {
     stallMaxS: 5,
     terminateEveryS: 10,
     pgDownS: 3,
-    // Kills and stalls cost attempts: a long task loses about one attempt in three to them at the
-    // default rates, so 20 leaves a chance of about 0.3^19 to run out by bad luck alone.
+    // Kills and long stalls cost attempts: at the default rates a 5 s task loses at most about one
+    // attempt in three to them (each workerd is killed every ~18 s, stalled past its lease every
+    // ~2 min), so 20 (one planned failure, 19 to lose) runs out by bad luck alone with odds of
+    // ~0.3^19 = 1e-10 per task.
     maxAttempts: 20,
-    drainTimeoutS: 180,
+    drainTimeoutS: 300,
     seed: Math.floor(Math.random() * 2 ** 31),
     show: 10,
     keep: false,

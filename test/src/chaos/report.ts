@@ -78,7 +78,7 @@ export function formatReport(report: ChaosReport): string {
     `submits          ${submit.calls} calls, ${submit.failedCalls} failed and retried (${errors}); ${submit.existingOnRetry} tasks found existing on retry; ${submit.gaveUp} given up`,
     `handler record   ${report.record.starts} starts, ${report.record.ends} ends in ${report.record.files} files; ${report.record.unreadable} unreadable lines`,
     `unexpected exits ${report.unexpectedExits.length}` +
-      (report.unexpectedExits.length > 0 ? ' (processes that died without being killed; restarted)' : ''),
+      (report.unexpectedExits.length > 0 ? ' (died without being killed, then restarted), by cause:' : ''),
   );
   for (const [headline, exits] of groupBy(report.unexpectedExits, (exit) => exit.headline)) {
     const who = [...new Set(exits.map((exit) => exit.label))].join(', ');

@@ -177,6 +177,8 @@ export async function runChaos(
       acknowledged: submitter.acknowledged,
       snapshot,
       record,
+      unexpectedExits: fleet.unexpectedExits,
+      processStarts: fleet.members.reduce((sum, member) => sum + member.starts, 0),
       startedAt,
     });
     const listed = checks.flatMap((check) => check.violations.slice(0, options.show));

@@ -20,8 +20,8 @@ export interface PlannedTask {
  * control for the "wrongly failed" check). Shares of 1000.
  */
 const mix: Array<[ChaosKind, number]> = [
-  [chaosKinds.short, 800],
-  [chaosKinds.long, 80],
+  [chaosKinds.short, 840],
+  [chaosKinds.long, 40],
   [chaosKinds.chatty, 75],
   [chaosKinds.flaky, 40],
   [chaosKinds.doomed, 5],
