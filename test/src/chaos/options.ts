@@ -37,7 +37,10 @@ const flags: Record<string, OptionSpec> = {
   workers: { key: 'workers', help: 'workerd processes, each with a proxy to every coordinator' },
   slots: { key: 'slots', help: 'slots of each workerd' },
   tasks: { key: 'tasks', help: 'tasks in all (batches and singles, through random coordinators)' },
-  'tail-tasks': { key: 'tailTasks', help: 'of those, submitted around the PostgreSQL restart' },
+  'tail-tasks': {
+    key: 'tailTasks',
+    help: 'of those, submitted around the PostgreSQL restart (at most a tenth)',
+  },
   duration: { key: 'durationS', help: 'seconds of faults' },
   'kill-every': { key: 'killEveryS', help: 'seconds between SIGKILLs of a random process' },
   'restart-delay': { key: 'restartDelayMaxS', help: 'longest wait before a killed process restarts (s)' },
@@ -50,7 +53,7 @@ const flags: Record<string, OptionSpec> = {
   'pg-down': { key: 'pgDownS', help: 'seconds PostgreSQL stays stopped in its restart' },
   'max-attempts': { key: 'maxAttempts', help: 'max_attempts of every task (kills cost attempts)' },
   'drain-timeout': { key: 'drainTimeoutS', help: 'seconds to wait for every task to end after the restart' },
-  seed: { key: 'seed', help: 'seed of the workload and fault picks (default: random)' },
+  seed: { key: 'seed', help: 'seed of the workload and fault picks' },
   show: { key: 'show', help: 'violations listed per check' },
 };
 
@@ -100,7 +103,7 @@ export function helpText(): string {
 
 /** Options from the command line; throws an Error naming a bad flag. */
 export function parseOptions(argv: string[]): ChaosOptions | 'help' {
-  const { values } = parseArgs({
+  const parsed = parseArgs({
     args: argv,
     strict: true,
     options: {
@@ -110,15 +113,17 @@ export function parseOptions(argv: string[]): ChaosOptions | 'help' {
       'coordinator-arg': { type: 'string', multiple: true },
     },
   });
+  const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
   if (values['help']) return 'help';
   const options = defaultOptions();
   for (const [flag, spec] of Object.entries(flags)) {
-    const text = (values as Record<string, unknown>)[flag];
+    const text = values[flag];
     if (typeof text !== 'string') continue;
     const value = Number(text);
     if (!Number.isFinite(value) || value < 0) throw new Error(`--${flag}: "${text}" is not a number >= 0`);
     (options[spec.key] as number) = value;
   }
+  if (values['tail-tasks'] === undefined) options.tailTasks = Math.min(300, Math.ceil(options.tasks / 10));
   options.keep = values['keep'] === true;
   options.coordinatorArgs = ((values['coordinator-arg'] as string[] | undefined) ?? []).flatMap((arg) =>
     arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg],
