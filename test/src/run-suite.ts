@@ -13,10 +13,13 @@ import { runNodeTests, type TestRunResult } from './suite/node-test-run.js';
  * `npm test`: the packages' unit tests once, then the integration tests in test/dist twice, on
  * PGlite and on PostgreSQL. PostgreSQL being unreachable fails the run; nothing is skipped.
  * `*.postgres.test.js` files run on PostgreSQL only: what they test (several coordinators on one
- * database) cannot exist on PGlite, which belongs to one process.
+ * database) cannot exist on PGlite, which belongs to one process. `chaos*.test.js` (the fault
+ * suite) runs last, alone, on PostgreSQL.
  */
 
 const POSTGRES_ONLY = '.postgres.test.js';
+/** The fault suite (its own PostgreSQL cluster) loads the whole machine: it runs alone, last. */
+const isChaos = (file: string) => basename(file).startsWith('chaos');
 
 const unitDirs = ['proto/dist', 'coordinator/dist', 'workerd/dist', 'cli/dist', 'gateway/dist'];
 /** Started first so that the long files overlap the short ones. */
@@ -50,21 +53,22 @@ async function integrationRun(
   store: 'pglite' | 'postgres',
   files: string[],
   env: NodeJS.ProcessEnv,
+  name: string = store,
 ): Promise<TestRunResult> {
-  heading(`integration tests on ${store} (${files.length} files)`);
+  heading(name === store ? `integration tests on ${store} (${files.length} files)` : `${name} (alone)`);
   const runId = randomUUID();
   const result = await runNodeTests({
-    name: store,
+    name,
     files,
     cwd: repoRoot,
     env: { ...process.env, ...env, TASKWIRE_TEST_STORE: store, [suiteRunEnv]: runId },
-    concurrency: 2,
+    concurrency: name === store ? 2 : 1,
     testTimeoutMs: 3 * minute,
     runTimeoutMs: 12 * minute,
   });
   const leftovers = await killLeftovers(runId);
   if (leftovers > 0) {
-    process.stdout.write(`WARNING: killed ${leftovers} processes the ${store} run left behind\n`);
+    process.stdout.write(`WARNING: killed ${leftovers} processes the ${name} run left behind\n`);
   }
   return result;
 }
@@ -118,7 +122,9 @@ async function main(): Promise<number> {
     process.stdout.write(`no unit test files under ${unitDirs.join(', ')}\n`);
   }
 
-  const integrationFiles = slowFirstOrder(await findTestFiles(join(repoRoot, 'test/dist')));
+  const testFiles = await findTestFiles(join(repoRoot, 'test/dist'));
+  const integrationFiles = slowFirstOrder(testFiles.filter((file) => !isChaos(file)));
+  const chaosFiles = testFiles.filter(isChaos);
   if (integrationFiles.length === 0) {
     results.push(failedRun('integration', 'no *.test.js under test/dist: run `npm run build` first'));
   } else {
@@ -129,6 +135,7 @@ async function main(): Promise<number> {
         : await integrationRun('postgres', integrationFiles, {}),
     );
   }
+  if (chaosFiles.length > 0) results.push(await integrationRun('postgres', chaosFiles, {}, 'chaos'));
 
   heading('summary');
   for (const run of results) {
