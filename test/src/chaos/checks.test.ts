@@ -15,6 +15,7 @@ const row = (id: string, patch: Partial<TaskSnapshot> = {}): TaskSnapshot => ({
   kind: chaosKinds.short,
   state: 'succeeded',
   attempt: 1,
+  attempts_charged: 1,
   max_attempts: 5,
   last_error: null,
   ...patch,
@@ -112,7 +113,7 @@ test('each invariant flags its own violation', () => {
     ],
     [
       'over budget',
-      (e) => Object.assign(tasks(e)[0]!, { attempt: 6 }),
+      (e) => Object.assign(tasks(e)[0]!, { attempt: 6, attempts_charged: 6 }),
       {
         'attempts within the maximum': ['a: more attempts than the maximum'],
         'result from a run that returned': ['a: SUCCEEDED as attempt 6, which never returned a result'],

@@ -37,12 +37,9 @@ export interface CheckResult {
   violations: Violation[];
 }
 
-/**
- * The retry budget a task has used. The attempt number for now; once the coordinator keeps
- * "attempts charged" in a column of its own (DESIGN.md), this returns that column.
- */
+/** The retry budget a task has used (DESIGN.md: kept apart from the attempt number). */
 export function attemptsCharged(row: TaskSnapshot): number {
-  return row.attempt;
+  return row.attempts_charged;
 }
 
 const isFinal = (state: string) => (finalStates as readonly string[]).includes(state);

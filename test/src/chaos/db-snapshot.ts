@@ -10,15 +10,18 @@ export interface StoredError {
 }
 
 /**
- * A tasks row as stored, every column but the large ones, so that a column added later (an
- * attempts-charged counter, say) reaches the checks without a change here.
+ * A tasks row as stored, every column but the large ones, so that a column added later reaches
+ * the checks without a change here.
  */
 export interface TaskSnapshot {
   id: string;
   idempotency_key: string | null;
   kind: string;
   state: string;
+  /** Number of the latest execution (never reused). */
   attempt: number;
+  /** What counts against max_attempts (assignments given back unstarted do not). */
+  attempts_charged: number;
   max_attempts: number;
   last_error: StoredError | null;
   [column: string]: unknown;
