@@ -38,6 +38,11 @@ export interface FleetOptions {
   store?: StoreKind;
   /** More coordinator flags; a timing flag given here replaces the short default. */
   coordinatorArgs?: string[];
+  /**
+   * A PostgreSQL database the test made itself (a throwaway cluster it may stop): used as it is,
+   * not dropped by the fleet.
+   */
+  databaseUrl?: string;
 }
 
 /** A coordinator and its workers as child processes, on a store of their own. */
@@ -99,7 +104,9 @@ export class Fleet {
       if (fleet) await fleet.stop();
       else await stopAll(processes, store, tempDir);
     });
-    store = await createFleetStore(options.store ?? selectedStore(), tempDir);
+    store = options.databaseUrl
+      ? { kind: 'postgres', coordinatorArgs: ['--database-url', options.databaseUrl], drop: async () => {} }
+      : await createFleetStore(options.store ?? selectedStore(), tempDir);
     const coordinator = await CoordinatorHandle.start({
       storeArgs: store.coordinatorArgs,
       extraArgs: options.coordinatorArgs ?? [],

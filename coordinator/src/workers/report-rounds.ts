@@ -157,7 +157,10 @@ export class ReportRounds {
   private noteOutage(error: unknown): void {
     if (this.outage) return;
     this.outage = { since: Date.now() };
-    this.rt.log.warn({ err: error }, 'the database is unreachable: holding worker reports until it is back');
+    this.rt.log.warn(
+      { event: 'store.unreachable', err: error },
+      'the database is unreachable: holding worker reports until it is back',
+    );
   }
 
   private endOutage(): void {
