@@ -8,6 +8,8 @@ import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { parseJsonPayload, TaskService, TaskState } from '@taskwire/proto';
 import { pollUntil, withTimeout } from './fleet/deadline.js';
+import { createTestDatabase } from './fleet/postgres-database.js';
+import { selectedStore } from './fleet/store.js';
 import { testPassed } from './fleet/test-passed.js';
 import { describeRun, runCli, spawnCli } from './support/cli.js';
 import { freePort } from './support/free-port.js';
@@ -16,7 +18,11 @@ test('README tour: `taskwire dev --demo`, then submit --wait, watch, and Ctrl-C'
   const dir = await mkdtemp(join(tmpdir(), 'taskwire-readme-'));
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
-  const dev = spawnCli(['dev', '--port', String(port), '--data-dir', join(dir, 'data'), '--demo'], {
+  // The README's store is the embedded one; the PostgreSQL run takes the same tour on a database.
+  const database = selectedStore() === 'postgres' ? await createTestDatabase() : undefined;
+  t.after(() => database?.drop());
+  const storeArgs = database ? ['--database-url', database.url] : ['--data-dir', join(dir, 'data')];
+  const dev = spawnCli(['dev', '--port', String(port), ...storeArgs, '--demo'], {
     cwd: dir,
     label: 'taskwire dev',
   });

@@ -26,6 +26,7 @@ export interface TestRunResult {
 }
 
 const summaryLine = /^ℹ (pass|fail|cancelled|skipped|todo) (\d+)$/;
+const passedFileLine = /^✔ (\S+) \(\d/;
 
 /**
  * Runs `node --test` over `files`, echoing its (spec reporter) output, and reads the counts from
@@ -49,10 +50,15 @@ export function runNodeTests(options: TestRunOptions): Promise<TestRunResult> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const counts = { pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
+  const files = new Set(options.files);
+  // node --test reports a file that defines no test as one passing test named after the file.
+  const withoutTests: string[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
     process.stdout.write(line + '\n');
     const match = summaryLine.exec(line.trim());
     if (match) counts[match[1] as keyof typeof counts] = Number(match[2]);
+    const passedFile = passedFileLine.exec(line);
+    if (passedFile && files.has(passedFile[1]!)) withoutTests.push(passedFile[1]!);
   });
   let timedOut = false;
   const watchdog = setTimeout(() => {
@@ -66,6 +72,9 @@ export function runNodeTests(options: TestRunOptions): Promise<TestRunResult> {
       let problem: string | undefined;
       if (timedOut) problem = `killed after ${options.runTimeoutMs / 1000} s`;
       else if (code !== 0 && failed === 0) problem = `node --test exited with code ${code} signal ${signal}`;
+      // A file that ran no test (a build that emitted nothing, a bad filter) proves nothing.
+      else if (withoutTests.length > 0) problem = `no test ran in ${withoutTests.join(', ')}`;
+      else if (counts.pass + failed === 0) problem = `no test ran in ${options.files.length} file(s)`;
       resolve({
         name: options.name,
         passed: counts.pass,
