@@ -11,22 +11,17 @@ import {
 } from '@taskwire/proto';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
-import { ArtifactReceiver } from './artifacts/artifact-receiver.js';
 import { AccessControl, type AuthMode } from './auth/access-control.js';
 import { roleToProto } from './auth/role-names.js';
 import { hashTokenSecret } from './auth/token-secret.js';
-import { CoordinatorMetrics } from './metrics/coordinator-metrics.js';
 import { catchUp } from './runtime/catch-up.js';
 import { type CoordinatorConfig, DEFAULT_CONFIG } from './runtime/config.js';
-import { Dispatcher } from './runtime/dispatcher.js';
+import { createRuntime } from './runtime/create-runtime.js';
 import { LeaseKeeper } from './runtime/lease-keeper.js';
 import { createLogger } from './runtime/logger.js';
-import { type Notice, Notifier } from './runtime/notifier.js';
-import { ProgressWriter } from './runtime/progress-writer.js';
+import type { Notice } from './runtime/notifier.js';
 import { relayToHolder } from './runtime/relay-to-holder.js';
 import type { Runtime } from './runtime/runtime.js';
-import { Sweeper } from './runtime/sweeper.js';
-import { TaskHub } from './runtime/task-hub.js';
 import { adminService, createToken } from './services/admin-service.js';
 import { applyDrain, fleetService } from './services/fleet-service.js';
 import { guardRequests } from './services/guard-requests.js';
@@ -34,13 +29,10 @@ import { taskService } from './services/task-service.js';
 import { workerService } from './services/worker-service.js';
 import { getTaskRow } from './sql/lock-tasks.js';
 import { findTokenByHash } from './sql/tokens-sql.js';
-import { readStats } from './stats/read-stats.js';
 import { openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import type { TaskRow } from './tasks/task-row.js';
-import { ReportRounds } from './workers/report-rounds.js';
 import { returnUnaccepted } from './workers/return-unaccepted.js';
-import { WorkerRegistry } from './workers/worker-registry.js';
 
 export interface CoordinatorOptions {
   /** PostgreSQL connection string; unset: embedded PGlite in dataDir. */
@@ -110,20 +102,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ migrations: applied }, 'applied migrations');
 
-  // The parts refer to each other through the runtime; it is complete before anything runs.
-  const rt = { id, db, config, log, hub: new TaskHub() } as { -readonly [K in keyof Runtime]: Runtime[K] };
-  rt.workers = new WorkerRegistry(rt);
-  rt.dispatcher = new Dispatcher(rt);
-  rt.sweeper = new Sweeper(rt);
-  rt.notifier = new Notifier(rt);
-  rt.progress = new ProgressWriter(rt);
-  rt.artifacts = new ArtifactReceiver(rt);
-  rt.reports = new ReportRounds(rt);
-  rt.metrics = new CoordinatorMetrics({
-    stats: () => readStats(rt),
-    connectedWorkers: () => rt.workers.all().length,
-  });
-  rt.hub.onLocalRow((row) => rt.metrics.observeRow(row));
+  const rt = createRuntime(db, config, log, id);
   const leaseKeeper = new LeaseKeeper(rt);
 
   await rt.notifier.start((notice) => onNotice(rt, notice));

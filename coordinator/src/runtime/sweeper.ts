@@ -67,6 +67,11 @@ export class Sweeper {
     this.wakeAt(new Date(this.leasesFrom));
   }
 
+  /** Resolves once no sweep is under way or asked for (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);

@@ -68,8 +68,8 @@ const multiRowLockers: Array<[string, (q: Queryable) => Promise<unknown>]> = [
 // after deadlock_timeout. PostgreSQL only: PGlite is one session, nothing waits there.
 describe('every statement that locks several tasks takes them in id order', () => {
   for (const [name, lockMany] of multiRowLockers) {
-    it(`${name} never deadlocks with a report round`, async (t) => {
-      const db = await openTestStore(t, 'postgres');
+    it(`${name} never deadlocks with a report round`, async () => {
+      const db = await openTestStore('postgres');
       // Stored high id first, so that a scan meets it before the low one.
       for (const id of [HIGH_ID, LOW_ID]) {
         await insertTaskRow(db, {

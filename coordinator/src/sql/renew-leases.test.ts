@@ -9,8 +9,8 @@ for (const kind of ['pglite', 'postgres'] as const) {
   describe(`lease renewal on ${kind}`, () => {
     // Defect: every in-flight row with the worker's id was renewed, so an assignment sent into a
     // connection the worker had already left stayed leased for ever.
-    it('renews exactly the attempts the connection holds', async (t) => {
-      const db = await openTestStore(t, kind);
+    it('renews exactly the attempts the connection holds', async () => {
+      const db = await openTestStore(kind);
       const soon = new Date(Date.now() + 1000);
       const held = await insertTaskRow(db, {
         state: 'running',
