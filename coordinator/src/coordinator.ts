@@ -21,6 +21,7 @@ import { LeaseKeeper } from './runtime/lease-keeper.js';
 import { createLogger } from './runtime/logger.js';
 import type { Notice } from './runtime/notifier.js';
 import { relayToHolder } from './runtime/relay-to-holder.js';
+import { Retention } from './runtime/retention.js';
 import type { Runtime } from './runtime/runtime.js';
 import { adminService, createToken } from './services/admin-service.js';
 import { applyDrain, fleetService } from './services/fleet-service.js';
@@ -49,6 +50,8 @@ export interface CoordinatorOptions {
   heartbeatTimeoutMs?: number;
   /** Lease length, renewed by heartbeats (default 10000 ms). */
   leaseMs?: number;
+  /** Finished tasks older than this are deleted (default 7 days; 0 keeps them forever). */
+  retentionMs?: number;
   /** Size limits (see CoordinatorConfig). */
   limits?: Partial<CoordinatorConfig['limits']>;
   /** `auto` (default): tokens are required once any exists; `required`: always. */
@@ -94,6 +97,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_CONFIG.heartbeatIntervalMs,
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? DEFAULT_CONFIG.heartbeatTimeoutMs,
     leaseMs: options.leaseMs ?? DEFAULT_CONFIG.leaseMs,
+    retentionMs: options.retentionMs ?? DEFAULT_CONFIG.retentionMs,
     limits: { ...DEFAULT_CONFIG.limits, ...options.limits },
   };
   const id = uuidv7();
@@ -104,6 +108,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
 
   const rt = createRuntime(db, config, log, id);
   const leaseKeeper = new LeaseKeeper(rt);
+  const retention = new Retention(rt);
 
   await rt.notifier.start((notice) => onNotice(rt, notice));
   db.onListenRestored((lostAt) => void catchUp(rt, leaseKeeper, lostAt));
@@ -151,6 +156,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
   });
   const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   leaseKeeper.start();
+  retention.start();
   rt.sweeper.sweepNow();
   log.info(
     { event: 'coordinator.listening', address, store: db.engine },
@@ -177,6 +183,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
         for (const session of sessions) await rt.workers.close(session, 'coordinator shutdown');
         shutdown.abort();
         leaseKeeper.stop();
+        retention.stop();
         rt.sweeper.stop();
         await shutdownServer(server);
         await rt.dispatcher.idle();
@@ -188,6 +195,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
             'could not give back the unaccepted assignments; their leases will expire',
           ),
         );
+        await retention.idle();
         await rt.progress.close();
         await db.close();
         log.info({ event: 'coordinator.stopped' }, 'coordinator stopped');

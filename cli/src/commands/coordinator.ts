@@ -28,6 +28,7 @@ async function run({ args, io }: CommandContext): Promise<number> {
     heartbeatIntervalMs: parseDuration(args.string('heartbeat-interval') ?? '1s', '--heartbeat-interval'),
     heartbeatTimeoutMs: parseDuration(args.string('heartbeat-timeout') ?? '5s', '--heartbeat-timeout'),
     leaseMs: parseDuration(args.string('lease') ?? '10s', '--lease'),
+    retentionMs: parseDuration(args.string('retention') ?? '7d', '--retention'),
     auth: parseAuthMode(args.string('auth')),
     submitsPerMinute: parseInteger(args.string('submit-rate') ?? '0', '--submit-rate', 0, 1_000_000_000),
     ...(databaseUrl ? { databaseUrl } : {}),

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { CommandContext, CommandSpec } from '../args/command-spec.js';
+import { parseDuration } from '../args/duration.js';
 import { parseInteger } from '../args/values.js';
 import { DEFAULT_ADDRESS } from '../client/address.js';
 import { clientsFor, grpcTransportFor } from '../client/clients.js';
@@ -69,6 +70,7 @@ async function run(ctx: CommandContext): Promise<number> {
       host: HOST,
       port,
       dataDir,
+      retentionMs: parseDuration(args.string('retention') ?? '7d', '--retention'),
       ...(databaseUrl ? { databaseUrl } : {}),
     });
   } catch (error) {
@@ -175,6 +177,7 @@ export const devCommand: CommandSpec = {
     port: SERVER_OPTIONS['port']!,
     'data-dir': SERVER_OPTIONS['data-dir']!,
     'database-url': SERVER_OPTIONS['database-url']!,
+    retention: SERVER_OPTIONS['retention']!,
     'gateway-port': {
       type: 'string',
       value: 'port',

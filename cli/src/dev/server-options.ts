@@ -24,6 +24,13 @@ export const SERVER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     env: 'DATABASE_URL',
     help: 'PostgreSQL connection string (postgres://user:pass@host/db); unset: embedded PGlite',
   },
+  retention: {
+    type: 'string',
+    value: 'duration',
+    env: 'TASKWIRE_RETENTION',
+    fallback: '7d',
+    help: 'finished tasks older than this are deleted with their events, logs and artifacts; 0: kept forever',
+  },
 };
 
 export function parsePort(text: string | undefined): number {

@@ -5,6 +5,8 @@ export interface CoordinatorConfig {
   leaseMs: number;
   /** How often coalesced progress is written (watchers get it at once regardless). */
   progressFlushMs: number;
+  /** Finished tasks older than this are deleted with their events, logs and artifacts; 0 keeps them. */
+  retentionMs: number;
   limits: {
     maxPayloadBytes: number;
     maxResultBytes: number;
@@ -21,6 +23,7 @@ export const DEFAULT_CONFIG: CoordinatorConfig = {
   heartbeatTimeoutMs: 5000,
   leaseMs: 10_000,
   progressFlushMs: 250,
+  retentionMs: 7 * 24 * 60 * 60 * 1000,
   limits: {
     maxPayloadBytes: 1024 * 1024,
     maxResultBytes: 4 * 1024 * 1024,

@@ -1,6 +1,6 @@
 import type { Queryable } from '../store/db.js';
 import type { TaskEventRecord, Transition } from '../tasks/state-machine.js';
-import type { TaskRow } from '../tasks/task-row.js';
+import { FINAL_SQL, type TaskRow } from '../tasks/task-row.js';
 import { iso, jsonRows } from './json-rows.js';
 
 /** Everything one transaction writes after it read (and locked) its rows. */
@@ -79,7 +79,15 @@ export async function writeBatch(q: Queryable, batch: Batch, now: Date): Promise
           last_error jsonb, input_request jsonb, input_answer text, checkpoint text, end_reason text,
           started_at timestamptz, finished_at timestamptz)
        WHERE t.id = x.id AND t.attempt = x.expect_attempt AND t.state = x.expect_state
-       RETURNING t.id
+       RETURNING t.id, t.state, x.expect_state AS from_state
+     ), counted AS (
+       -- Final states are counted as they are entered and left (see task_counts).
+       INSERT INTO task_count_deltas (state, delta)
+       SELECT c.state, sum(c.delta)::int FROM (
+         SELECT u.state, 1 AS delta FROM updated u WHERE u.state IN ${FINAL_SQL} AND u.from_state <> u.state
+         UNION ALL
+         SELECT u.from_state, -1 FROM updated u WHERE u.from_state IN ${FINAL_SQL} AND u.from_state <> u.state
+       ) c GROUP BY c.state
      ), events AS (
        INSERT INTO task_events (task_id, attempt, type, worker_id, from_state, to_state, message, at)
        SELECT e.task_id, e.attempt, e.type, e.worker_id, e.from_state, e.to_state, e.message, $2

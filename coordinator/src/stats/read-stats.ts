@@ -1,16 +1,14 @@
 import { create } from '@bufbuild/protobuf';
 import { type GetStatsResponse, GetStatsResponseSchema, WorkerStatus } from '@taskwire/proto';
 import type { Runtime } from '../runtime/runtime.js';
+import { countTasksByState } from '../sql/task-counts-sql.js';
 import type { StateName } from '../tasks/task-row.js';
 import { STATE_TO_PROTO } from '../tasks/task-to-proto.js';
 import { listWorkers } from '../workers/list-workers.js';
 
-/** GetStats: tasks per state and the fleet's workers and slots, for the whole store. */
+/** GetStats: tasks per state and the fleet's workers and slots, for the whole store (no table scan). */
 export async function readStats(rt: Runtime): Promise<GetStatsResponse> {
-  const { rows } = await rt.db.query<{ state: StateName; count: number }>(
-    'SELECT state, count(*)::int AS count FROM tasks GROUP BY state',
-  );
-  const counts = new Map(rows.map((r) => [r.state, r.count]));
+  const counts = await countTasksByState(rt.db);
   const workers = await listWorkers(rt);
   const connected = workers.filter((w) => w.status !== WorkerStatus.OFFLINE);
   return create(GetStatsResponseSchema, {

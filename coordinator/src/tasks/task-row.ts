@@ -55,6 +55,9 @@ export const TERMINAL_STATES: readonly StateName[] = ['succeeded', 'failed', 'ca
 /** The in-flight states as an SQL list, for every statement that names them. */
 export const IN_FLIGHT_SQL = `(${IN_FLIGHT_STATES.map((s) => `'${s}'`).join(', ')})`;
 
+/** The final states as an SQL list. */
+export const FINAL_SQL = `(${TERMINAL_STATES.map((s) => `'${s}'`).join(', ')})`;
+
 export const isInFlight = (state: StateName) => IN_FLIGHT_STATES.includes(state);
 export const isTerminal = (state: StateName) => TERMINAL_STATES.includes(state);
 

@@ -32,8 +32,9 @@ export async function openTestStore(kind: TestStoreKind): Promise<TestStore> {
   }
   const { db } = await entry;
   await db.query(
-    'TRUNCATE tasks, task_events, task_logs, artifacts, workers, api_tokens RESTART IDENTITY CASCADE',
+    'TRUNCATE tasks, task_events, task_logs, artifacts, workers, api_tokens, task_count_deltas RESTART IDENTITY CASCADE',
   );
+  await db.query('UPDATE task_counts SET count = 0');
   return db;
 }
 
