@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Client, createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
-import { type RunningCoordinator, startCoordinator } from '@taskwire/coordinator';
+import { type CoordinatorOptions, type RunningCoordinator, startCoordinator } from '@taskwire/coordinator';
 import { FleetService, TaskService, WorkerStatus } from '@taskwire/proto';
 import { pino } from 'pino';
 import { createBenchDatabase } from './bench-database.js';
@@ -36,7 +36,12 @@ export interface BenchFleet {
  * The coordinator in this process (so its figures include no extra hop) on a fresh store, and
  * `workers` workerd child processes with `slots` each, waited for until online.
  */
-export async function startBenchFleet(store: StoreKind, workers: number, slots: number): Promise<BenchFleet> {
+export async function startBenchFleet(
+  store: StoreKind,
+  workers: number,
+  slots: number,
+  coordinatorOptions: Partial<CoordinatorOptions> = {},
+): Promise<BenchFleet> {
   const dir = await mkdtemp(join(tmpdir(), 'taskwire-bench-'));
   const database = store === 'postgres' ? await createBenchDatabase() : undefined;
   const databaseUrl = database?.url;
@@ -46,6 +51,7 @@ export async function startBenchFleet(store: StoreKind, workers: number, slots: 
     databaseUrl,
     dataDir: join(dir, 'data'),
     logger: pino({ level: 'warn' }),
+    ...coordinatorOptions,
   });
   const transport = createGrpcTransport({ baseUrl: `http://${coordinator.address}` });
   const tasks = createClient(TaskService, transport);

@@ -2,6 +2,19 @@
 export const handlers = {
   /** Returns the moment it started (epoch ms, sub-ms precision) to measure submit-to-start latency. */
   'bench.noop': () => ({ startedAt: performance.timeOrigin + performance.now() }),
+  /** Reports progress and logs a few lines, saves a small artifact, then returns (the soak's mix). */
+  'bench.chatty': async (ctx: {
+    progress: (percent: number, step?: string) => void;
+    log: (...parts: unknown[]) => void;
+    artifact: (name: string, data: string) => Promise<void>;
+  }) => {
+    for (let step = 1; step <= 5; step++) {
+      ctx.progress(step * 20, `step ${step}`);
+      ctx.log(`step ${step} of 5`);
+    }
+    await ctx.artifact('report.txt', 'soak\n');
+    return { steps: 5 };
+  },
   /** The first attempt holds until it is aborted (a worker to kill); later ones return at once. */
   'bench.hold': (ctx: { task: { attempt: number }; signal: AbortSignal }) =>
     ctx.task.attempt > 1

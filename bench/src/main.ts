@@ -3,6 +3,7 @@ import { type StoreKind, startBenchFleet } from './bench-fleet.js';
 import { failover } from './scenarios/failover.js';
 import { idle } from './scenarios/idle.js';
 import { latency } from './scenarios/latency.js';
+import { soak } from './scenarios/soak.js';
 import { throughput } from './scenarios/throughput.js';
 
 const usage = `npm run bench -- [scenario...] [options]
@@ -13,24 +14,27 @@ Scenarios (default: all):
   idle         transactions an idle coordinator sends PostgreSQL (needs --store postgres)
   failover     a worker killed (SIGKILL) or gone silent (SIGSTOP) mid-task: time to OFFLINE and to rerun
   dashboard    submit -> the open dashboard (Chromium) shows the task, and shows it succeeded (not in the default set)
+  soak         --minutes (default 30) of single submissions at --rate (default 100/s): RSS and heap at start and end (not in the default set)
 
 Options:
   --store pglite|postgres   default pglite (postgres: TASKWIRE_TEST_DATABASE_URL or the local server)
   --count N                 tasks for throughput (default 10000), latency (default 1000), dashboard (default 200)
-  --rate N                  submissions per second for latency (default 200)
+  --rate N                  submissions per second for latency (default 200) and soak (default 100)
   --workers N               workerd processes for throughput (default 3)
   --slots N                 slots per workerd for throughput (default 16)
-  --seconds N               idle measurement length (default 10)`;
+  --seconds N               idle measurement length (default 10)
+  --minutes N               soak length (default 30)`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     store: { type: 'string', default: 'pglite' },
     count: { type: 'string' },
-    rate: { type: 'string', default: '200' },
+    rate: { type: 'string' },
     workers: { type: 'string', default: '3' },
     slots: { type: 'string', default: '16' },
     seconds: { type: 'string', default: '10' },
+    minutes: { type: 'string', default: '30' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -47,7 +51,7 @@ for (const scenario of scenarios) {
   if (scenario === 'latency') {
     const fleet = await startBenchFleet(store, 1, 4);
     try {
-      await latency(fleet, Number(values.count ?? 1000), Number(values.rate));
+      await latency(fleet, Number(values.count ?? 1000), Number(values.rate ?? 200));
     } finally {
       await fleet.stop();
     }
@@ -73,6 +77,17 @@ for (const scenario of scenarios) {
       } finally {
         await fleet.stop();
       }
+    }
+  } else if (scenario === 'soak') {
+    const fleet = await startBenchFleet(store, 2, 8);
+    try {
+      await soak(fleet, {
+        minutes: Number(values.minutes),
+        rate: Number(values.rate ?? 100),
+        chattyShare: 0.1,
+      });
+    } finally {
+      await fleet.stop();
     }
   } else if (scenario === 'dashboard') {
     // Loaded only when asked for: it brings playwright-core, which the other scenarios do without.

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { DescMethod } from '@bufbuild/protobuf';
 import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
@@ -114,6 +115,8 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
   db.onListenRestored((lostAt) => void catchUp(rt, leaseKeeper, lostAt));
 
   const shutdown = new AbortController();
+  // Every call in flight listens to it (and lets go when it ends): not a leak past 10.
+  setMaxListeners(0, shutdown.signal);
   const server = new Server({
     'grpc.max_receive_message_length': config.limits.maxMessageBytes,
     'grpc.max_send_message_length': config.limits.maxMessageBytes,

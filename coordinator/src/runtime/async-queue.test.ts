@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { Code, ConnectError } from '@connectrpc/connect';
+import { AsyncQueue } from './async-queue.js';
+
+it('a consumer that falls behind by the limit is told so and dropped, not grown', async () => {
+  const queue = new AsyncQueue<number>(3, 'WatchTasks');
+  for (let i = 0; i < 3; i++) queue.push(i);
+  assert.equal(queue.length, 3);
+  queue.push(3);
+  assert.equal(queue.length, 0, 'what it held is let go');
+  assert.equal(queue.isClosed, true);
+  await assert.rejects(
+    async () => {
+      for await (const _ of queue) assert.fail('nothing is delivered after the drop');
+    },
+    (error: unknown) =>
+      error instanceof ConnectError &&
+      error.code === Code.ResourceExhausted &&
+      /WatchTasks fell 3 messages behind/.test(error.message),
+  );
+});
+
+it('a consumer that keeps up gets everything, in order', async () => {
+  const queue = new AsyncQueue<number>(2);
+  const seen: number[] = [];
+  const consumed = (async () => {
+    for await (const n of queue) seen.push(n);
+  })();
+  for (let i = 0; i < 10; i++) {
+    queue.push(i);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  queue.close();
+  await consumed;
+  assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
