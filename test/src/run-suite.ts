@@ -73,28 +73,37 @@ async function integrationRun(
   return result;
 }
 
-async function pgliteRun(files: string[]): Promise<TestRunResult> {
-  const dir = await mkdtemp(join(tmpdir(), 'taskwire-suite-'));
+/**
+ * A migrated PGlite data directory, made once per run (a new one costs seconds): the integration
+ * tests' fleets and the unit tests' stores start from copies of it.
+ */
+async function pgliteTemplateFor(dir: string): Promise<{ template?: string; problem?: string }> {
+  const started = Date.now();
   try {
-    const started = Date.now();
-    let template: string;
-    try {
-      template = await createPgliteTemplate(dir);
-    } catch (error) {
-      return failedRun('pglite', `could not create the PGlite template: ${(error as Error).message}`);
-    }
+    const template = await createPgliteTemplate(dir);
     process.stdout.write(
       `PGlite template data dir ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
-    return await integrationRun('pglite', files, { [pgliteTemplateEnv]: template });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+    return { template };
+  } catch (error) {
+    return { problem: `could not create the PGlite template: ${(error as Error).message}` };
   }
 }
 
 async function main(): Promise<number> {
   const started = Date.now();
   const results: TestRunResult[] = [];
+  const scratch = await mkdtemp(join(tmpdir(), 'taskwire-suite-'));
+  try {
+    return await runAll(started, results, scratch);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function runAll(started: number, results: TestRunResult[], scratch: string): Promise<number> {
+  const { template, problem: templateProblem } = await pgliteTemplateFor(scratch);
+  const templateEnv = template ? { [pgliteTemplateEnv]: template } : {};
 
   let postgresProblem: string | undefined;
   try {
@@ -112,7 +121,7 @@ async function main(): Promise<number> {
         name: 'unit',
         files: unitFiles,
         cwd: repoRoot,
-        env: process.env,
+        env: { ...process.env, ...templateEnv },
         concurrency: 2,
         testTimeoutMs: minute,
         runTimeoutMs: 10 * minute,
@@ -128,7 +137,12 @@ async function main(): Promise<number> {
   if (integrationFiles.length === 0) {
     results.push(failedRun('integration', 'no *.test.js under test/dist: run `npm run build` first'));
   } else {
-    results.push(await pgliteRun(integrationFiles.filter((file) => !file.endsWith(POSTGRES_ONLY))));
+    const pgliteFiles = integrationFiles.filter((file) => !file.endsWith(POSTGRES_ONLY));
+    results.push(
+      templateProblem
+        ? failedRun('pglite', templateProblem)
+        : await integrationRun('pglite', pgliteFiles, templateEnv),
+    );
     results.push(
       postgresProblem
         ? failedRun('postgres', postgresProblem)

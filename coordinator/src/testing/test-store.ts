@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after } from 'node:test';
 import pg from 'pg';
 import type { Db } from '../store/db.js';
@@ -19,8 +22,8 @@ const stores = new Map<TestStoreKind, Promise<{ db: TestStore; drop: () => Promi
 after(closeTestStores);
 
 /**
- * A migrated store for the tests of one file, emptied before each use: an in-memory PGlite (it
- * takes seconds to create, so one per file), or a fresh `tw_unit_<random>` database on the test
+ * A migrated store for the tests of one file, emptied before each use: a PGlite (a copy of the
+ * suite's template, or else in memory; a new one takes seconds, so one per file), or a fresh `tw_unit_<random>` database on the test
  * PostgreSQL server, dropped when the file's tests are done. Real databases, never a stand-in:
  * what these tests check (locks, plans, fencing in SQL) only exists there.
  */
@@ -38,11 +41,23 @@ export async function openTestStore(kind: TestStoreKind): Promise<TestStore> {
   return db;
 }
 
+/** Set by the suite runner: a migrated PGlite data directory to copy (a new one costs seconds). */
+const PGLITE_TEMPLATE_ENV = 'TASKWIRE_TEST_PGLITE_TEMPLATE';
+
 async function open(kind: TestStoreKind): Promise<{ db: TestStore; drop: () => Promise<void> }> {
   if (kind === 'pglite') {
-    const db = await openPglite('memory://');
+    const template = process.env[PGLITE_TEMPLATE_ENV];
+    const dir = template ? await mkdtemp(join(tmpdir(), 'taskwire-unit-')) : undefined;
+    if (template && dir) await cp(template, join(dir, 'pgdata'), { recursive: true });
+    const db = await openPglite(dir ? join(dir, 'pgdata') : 'memory://');
     await migrate(db);
-    return { db, drop: () => db.close() };
+    return {
+      db,
+      drop: async () => {
+        await db.close();
+        if (dir) await rm(dir, { recursive: true, force: true });
+      },
+    };
   }
   const name = `tw_unit_${randomBytes(6).toString('hex')}`;
   await withAdmin((client) => client.query(`CREATE DATABASE ${name}`));
