@@ -1,13 +1,12 @@
 import { claimTasks } from '../sql/claim-tasks.js';
 import { lockTasks } from '../sql/lock-tasks.js';
-import { saveTransitions } from '../sql/save-transitions.js';
 import * as machine from '../tasks/state-machine.js';
 import type { TaskRow } from '../tasks/task-row.js';
 import { sendAssignments } from '../workers/send-assignments.js';
 import type { WorkerSession } from '../workers/worker-session.js';
 import { afterCommit } from './after-commit.js';
-import { noticesFor } from './commit-notices.js';
 import type { Runtime } from './runtime.js';
+import { storeChanges } from './store-changes.js';
 
 /** Most tasks claimed by one statement (DESIGN.md: batches of 100-200 rows). */
 const MAX_CLAIM = 200;
@@ -159,18 +158,7 @@ export class Dispatcher {
           return [];
         return [{ ...machine.returnUnstarted(row, reason, now), from: row }];
       });
-      const changes = transitions.map((t) => ({ from: t.from, next: t.next }));
-      const saved = await saveTransitions(
-        tx,
-        transitions,
-        now,
-        this.rt.notifier.payloads(
-          noticesFor(this.rt, changes, now),
-          changes.map((c) => c.next.id),
-        ),
-      );
-      const applied = new Set(saved.map((t) => t.next.id));
-      return changes.filter((c) => applied.has(c.next.id));
+      return storeChanges(this.rt, tx, transitions, now);
     });
     afterCommit(this.rt, changes);
   }

@@ -1,10 +1,8 @@
 import { lockDueTasks, nextDueAt } from '../sql/due-tasks.js';
-import { saveTransitions } from '../sql/save-transitions.js';
 import { dueTransition } from '../tasks/due-transition.js';
 import { afterCommit } from './after-commit.js';
-import { noticesFor } from './commit-notices.js';
-import type { CommittedChange } from './committed-change.js';
 import type { Runtime } from './runtime.js';
+import { storeChanges } from './store-changes.js';
 
 const BATCH = 500;
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -88,22 +86,8 @@ export class Sweeper {
           const t = dueTransition(row, now, { leasesExpire });
           if (t) transitions.push({ ...t, from: row });
         }
-        const due: CommittedChange[] = transitions.map((t) => ({
-          from: t.from,
-          next: t.next,
-          endedHere: true,
-        }));
-        const saved = await saveTransitions(
-          tx,
-          transitions,
-          now,
-          this.rt.notifier.payloads(
-            noticesFor(this.rt, due, now),
-            transitions.map((t) => t.next.id),
-          ),
-        );
-        const applied = new Set(saved.map((t) => t.next.id));
-        return { changes: due.filter((c) => applied.has(c.next.id)), count: rows.length };
+        const changes = await storeChanges(this.rt, tx, transitions, now, { endedHere: true });
+        return { changes, count: rows.length };
       });
       afterCommit(this.rt, changes);
       // A full batch may hide more; one where nothing changed holds only spared leases.

@@ -1,9 +1,8 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import { afterCommit } from '../runtime/after-commit.js';
-import { noticesFor } from '../runtime/commit-notices.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { storeChanges } from '../runtime/store-changes.js';
 import { lockTasks } from '../sql/lock-tasks.js';
-import { saveTransitions } from '../sql/save-transitions.js';
 import type { Transition } from './state-machine.js';
 import type { TaskRow } from './task-row.js';
 
@@ -21,15 +20,8 @@ export async function changeTask(
   const change = await rt.db.tx(async (tx) => {
     const row = (await lockTasks(tx, [id])).get(id);
     if (!row) throw new ConnectError(`task ${id} not found`, Code.NotFound);
-    const transition = decide(row);
-    const change = { from: row, next: transition.next };
-    const [saved] = await saveTransitions(
-      tx,
-      [{ ...transition, from: row }],
-      now,
-      rt.notifier.payloads(noticesFor(rt, [change], now), [id]),
-    );
-    if (!saved) throw new ConnectError(`task ${id} changed meanwhile; try again`, Code.Aborted);
+    const [change] = await storeChanges(rt, tx, [{ ...decide(row), from: row }], now);
+    if (!change) throw new ConnectError(`task ${id} changed meanwhile; try again`, Code.Aborted);
     return change;
   });
   afterCommit(rt, [change]);

@@ -1,54 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { taskRowFixture } from '../testing/task-row-fixture.js';
 import { dueTransition } from './due-transition.js';
-import { DEFAULT_RETRY } from './retry-policy.js';
 import type { TaskRow } from './task-row.js';
 
 const now = new Date('2026-01-01T00:00:10Z');
 const before = new Date(now.getTime() - 1000);
 const after = new Date(now.getTime() + 1000);
 
-function row(patch: Partial<TaskRow>): TaskRow {
-  return {
-    id: '01900000-0000-7000-8000-000000000002',
-    kind: 'demo',
-    payload: new Uint8Array(),
-    payload_type: 'application/json',
-    labels: [],
-    priority: 0,
-    state: 'running',
-    attempt: 1,
-    attempts_charged: 1,
-    max_attempts: 3,
-    retry: { ...DEFAULT_RETRY, jitter: 0 },
-    run_at: before,
-    timeout_ms: null,
-    schedule_to_start_ms: null,
-    input_timeout_ms: null,
-    schedule_deadline: null,
-    attempt_deadline: null,
-    input_deadline: null,
-    idempotency_key: null,
-    metadata: {},
-    worker_id: 'w1',
-    lease_expires_at: after,
-    cancel_requested: false,
-    cancel_reason: null,
-    progress: null,
-    result: null,
-    result_type: null,
-    last_error: null,
-    input_request: null,
-    input_answer: null,
-    checkpoint: null,
-    end_reason: null,
-    created_at: before,
-    updated_at: before,
-    started_at: before,
-    finished_at: null,
-    ...patch,
-  };
-}
+const row = (patch: Partial<TaskRow>) =>
+  taskRowFixture({ run_at: before, lease_expires_at: after, ...patch }, before);
 
 describe('what the sweeper does with a row it locked', () => {
   // Defect: the sweep's ids came from an older snapshot; the row came back as another

@@ -1,53 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Code } from '@connectrpc/connect';
+import { taskRowFixture } from '../testing/task-row-fixture.js';
 import { backoffMs, DEFAULT_RETRY } from './retry-policy.js';
 import * as machine from './state-machine.js';
 import type { TaskRow } from './task-row.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 
-function task(patch: Partial<TaskRow> = {}): TaskRow {
-  return {
-    attempts_charged: patch.attempt ?? 1,
-    id: '01900000-0000-7000-8000-000000000001',
-    kind: 'demo',
-    payload: new Uint8Array(),
-    payload_type: 'application/json',
-    labels: [],
-    priority: 0,
-    state: 'running',
-    attempt: 1,
-    max_attempts: 3,
-    retry: { ...DEFAULT_RETRY, jitter: 0 },
-    run_at: now,
-    timeout_ms: null,
-    schedule_to_start_ms: null,
-    input_timeout_ms: null,
-    schedule_deadline: null,
-    attempt_deadline: null,
-    input_deadline: null,
-    idempotency_key: null,
-    metadata: {},
-    worker_id: 'w1',
-    lease_expires_at: now,
-    cancel_requested: false,
-    cancel_reason: null,
-    progress: null,
-    result: null,
-    result_type: null,
-    last_error: null,
-    input_request: null,
-    input_answer: null,
-    checkpoint: null,
-    end_reason: null,
-    created_at: now,
-    updated_at: now,
-    started_at: now,
-    finished_at: null,
-    ...patch,
-  };
-}
+const task = (patch: Partial<TaskRow> = {}) => taskRowFixture(patch, now);
 
 const error = { type: 'Error', message: 'boom', retryable: true, details: '' };
 
