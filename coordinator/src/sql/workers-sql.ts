@@ -1,5 +1,6 @@
 import type { Hello } from '@taskwire/proto';
 import type { Queryable } from '../store/db.js';
+import { IN_FLIGHT_SQL } from '../tasks/task-row.js';
 
 export interface WorkerRow {
   id: string;
@@ -84,7 +85,7 @@ export async function listWorkerRows(q: Queryable, filter: { ids?: string[]; onl
      FROM workers w
      LEFT JOIN (
        SELECT worker_id, count(*) AS used, array_agg(id::text ORDER BY id) AS ids FROM tasks
-       WHERE state IN ('assigned', 'running', 'waiting_input') GROUP BY worker_id
+       WHERE state IN ${IN_FLIGHT_SQL} GROUP BY worker_id
      ) t ON t.worker_id = w.id
      WHERE ($1::text[] IS NULL OR w.id = ANY($1::text[])) AND (NOT $2 OR w.status <> 'offline')
      ORDER BY (w.status = 'offline'), w.name, w.id`,
