@@ -15,6 +15,11 @@ export const handlers = {
     await ctx.artifact('report.txt', 'soak\n');
     return { steps: 5 };
   },
+  /** Sleeps `ms` (default 3 s) then returns its attempt: a task that outlives a failover. */
+  'bench.sleep': async (ctx: { payload: { ms?: number } | undefined; task: { attempt: number } }) => {
+    await new Promise((resolve) => setTimeout(resolve, ctx.payload?.ms ?? 3000));
+    return { attempt: ctx.task.attempt };
+  },
   /** The first attempt holds until it is aborted (a worker to kill); later ones return at once. */
   'bench.hold': (ctx: { task: { attempt: number }; signal: AbortSignal }) =>
     ctx.task.attempt > 1

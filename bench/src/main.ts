@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type StoreKind, startBenchFleet } from './bench-fleet.js';
+import { coordinatorFailover } from './scenarios/coordinator-failover.js';
 import { failover } from './scenarios/failover.js';
 import { idle } from './scenarios/idle.js';
 import { latency } from './scenarios/latency.js';
@@ -13,6 +14,7 @@ Scenarios (default: all):
   throughput   drain rate of --count no-op tasks on --workers workerd x --slots
   idle         transactions an idle coordinator sends PostgreSQL (needs --store postgres)
   failover     a worker killed (SIGKILL) or gone silent (SIGSTOP) mid-task: time to OFFLINE and to rerun
+  coordinator-failover  a coordinator SIGKILLed under a running task: time until its worker is welcomed by another (PostgreSQL)
   dashboard    submit -> the open dashboard (Chromium) shows the task, and shows it succeeded (not in the default set)
   soak         --minutes (default 30) of single submissions at --rate (default 100/s): RSS and heap at start and end (not in the default set)
 
@@ -78,6 +80,8 @@ for (const scenario of scenarios) {
         await fleet.stop();
       }
     }
+  } else if (scenario === 'coordinator-failover') {
+    await coordinatorFailover();
   } else if (scenario === 'soak') {
     const fleet = await startBenchFleet(store, 2, 8);
     try {
