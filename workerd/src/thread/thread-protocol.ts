@@ -1,0 +1,63 @@
+import type { Limits, ResumeDecision, TaskCommand, TaskUpdate } from '@taskwire/proto';
+import type { WorkerIdentity } from '../stream/hello.js';
+
+// The messages between the main thread (handlers) and the connection thread (stream). Protobuf-es
+// messages are plain objects (bigint, Uint8Array, $typeName), so they cross by structured clone
+// as they are: no encoding of our own, and no copy beyond the one postMessage makes.
+
+/** How the connection thread logs. */
+export type ThreadLogging =
+  /** Its own pino on fd 1, like the main thread's: lines appear even while the main thread is blocked. */
+  | { mode: 'stdout'; level: string; pretty: boolean }
+  /** Records posted to the main thread, for a logger the embedder passed (they wait while it is blocked). */
+  | { mode: 'relay'; level: string };
+
+/** workerData of the connection thread. */
+export interface ThreadInit {
+  addresses: string[];
+  token?: string;
+  identity: WorkerIdentity;
+  welcomeTimeoutMs: number;
+  backoff: { initialMs: number; maxMs: number };
+  logging: ThreadLogging;
+  /** The main thread posts at least this often; a longer silence means its loop is blocked. */
+  tickMs: number;
+}
+
+/** An attempt the coordinator no longer accepts: drop what is queued for it and forget it. */
+export interface ForgetOp {
+  forget: { taskId: string; attempt: number };
+}
+
+export type UpdateOp = TaskUpdate | ForgetOp;
+
+export type MainToThread =
+  /** The runner's reports in order, and the free slots after them. */
+  | { type: 'updates'; ops: UpdateOp[]; freeSlots: number }
+  /** Sent every tickMs: the main thread lives; its own loop delay (p99 since the last tick). */
+  | { type: 'tick'; eventLoopDelayMs: number; freeSlots: number }
+  | { type: 'draining'; reason: string; graceMs: number }
+  | { type: 'stop'; graceful: boolean };
+
+export type ThreadToMain =
+  | { type: 'commands'; items: TaskCommand[] }
+  /** Welcomed: what the runner must apply before the commands that follow. */
+  | {
+      type: 'connected';
+      address: string;
+      coordinatorId: string;
+      limits: Limits | undefined;
+      decisions: ResumeDecision[];
+      drained: boolean;
+    }
+  | { type: 'disconnected'; address: string; reason: string }
+  /** The coordinator's Drain (true) or Resume (false). */
+  | { type: 'drained'; drained: boolean }
+  /** A pino line of the thread, for the embedder's logger (relay mode). */
+  | { type: 'log'; line: string }
+  /** The stream is closed; the thread ends now. */
+  | { type: 'stopped' };
+
+export function isForget(op: UpdateOp): op is ForgetOp {
+  return 'forget' in op;
+}
