@@ -25,7 +25,8 @@ export interface SessionHost {
   /** Updates flow again: resend what the coordinator must hear after every reconnect. */
   resync(): void;
   heartbeat(): { freeSlots: number; resources: WorkerResources };
-  commands(items: TaskCommand[]): void;
+  /** Task commands, and the message that brought them (see receivedBytesOf). */
+  commands(items: TaskCommand[], message: CoordinatorMessage): void;
   /** The coordinator's Drain (true) or Resume (false). */
   drained(drained: boolean): void;
 }
@@ -135,7 +136,7 @@ export class CoordinatorSession {
     const { host, logger } = this.#deps;
     switch (body.case) {
       case 'commands':
-        host.commands(body.value.items);
+        host.commands(body.value.items, message);
         return;
       case 'drain':
         logger.info(

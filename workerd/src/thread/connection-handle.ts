@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { TaskUpdate } from '@taskwire/proto';
+import { fromBinary } from '@bufbuild/protobuf';
+import { CoordinatorMessageSchema, type TaskUpdate } from '@taskwire/proto';
 import type { Logger } from 'pino';
 import { EventLoopDelaySampler } from '../host/event-loop-delay.js';
 import type { TaskRunner } from '../runner/task-runner.js';
@@ -135,9 +136,11 @@ export class ConnectionHandle implements UpdateSink {
   #dispatch(message: ThreadToMain): void {
     const runner = this.#runner;
     switch (message.type) {
-      case 'commands':
-        runner.handleCommands(message.items);
+      case 'commands': {
+        const { body } = fromBinary(CoordinatorMessageSchema, message.message);
+        if (body.case === 'commands') runner.handleCommands(body.value.items);
         return;
+      }
       case 'connected':
         runner.setLimits(message.limits);
         runner.applyDecisions(message.decisions);

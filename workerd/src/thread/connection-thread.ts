@@ -2,10 +2,13 @@
 // thread runs the handlers and may be blocked by one for any time; this thread keeps the stream,
 // the heartbeats (and with them the leases) and answers every reconnect from its own records.
 import { parentPort, workerData } from 'node:worker_threads';
+import { toBinary } from '@bufbuild/protobuf';
+import { CoordinatorMessageSchema } from '@taskwire/proto';
 import { hostResources } from '../host/host-resources.js';
 import { ConnectionLoop } from '../stream/connection-loop.js';
 import type { SessionHost } from '../stream/coordinator-session.js';
 import { helloMessage } from '../stream/hello.js';
+import { receivedBytesOf } from '../stream/stream-client.js';
 import { UpdateBatcher } from '../stream/update-batcher.js';
 import { AttemptLedger } from './attempt-ledger.js';
 import { MainLoopWatch } from './main-loop-watch.js';
@@ -41,9 +44,13 @@ const host: SessionHost = {
     for (const outcome of ledger.outbox.outcomes()) batcher.push(outcome);
   },
   heartbeat: () => ({ freeSlots, resources: hostResources(watch.takeForHeartbeat()) }),
-  commands(items) {
+  commands(items, received) {
     for (const command of items) ledger.command(command);
-    post({ type: 'commands', items });
+    // Copied into a buffer of its own (the received one may be a view into a shared pool), which
+    // then moves to the main thread instead of being copied again.
+    const view = receivedBytesOf(received);
+    const bytes = view ? new Uint8Array(view) : toBinary(CoordinatorMessageSchema, received);
+    port.postMessage({ type: 'commands', message: bytes } satisfies ThreadToMain, [bytes.buffer]);
   },
   drained: (drained) => post({ type: 'drained', drained }),
 };

@@ -1,9 +1,11 @@
-import type { Limits, ResumeDecision, TaskCommand, TaskUpdate } from '@taskwire/proto';
+import type { Limits, ResumeDecision, TaskUpdate } from '@taskwire/proto';
 import type { WorkerIdentity } from '../stream/hello.js';
 
-// The messages between the main thread (handlers) and the connection thread (stream). Protobuf-es
-// messages are plain objects (bigint, Uint8Array, $typeName), so they cross by structured clone
-// as they are: no encoding of our own, and no copy beyond the one postMessage makes.
+// The messages between the main thread (handlers) and the connection thread (stream). Commands
+// cross as the bytes they arrived in (decoded again on the main thread; cloning the objects cost
+// far more). Updates cross as protobuf-es objects, which are plain objects (bigint, Uint8Array,
+// $typeName) that structured clone keeps intact: the thread merges and batches them before
+// encoding, so bytes would only add an encode and a decode.
 
 /** How the connection thread logs. */
 export type ThreadLogging =
@@ -40,7 +42,8 @@ export type MainToThread =
   | { type: 'stop'; graceful: boolean };
 
 export type ThreadToMain =
-  | { type: 'commands'; items: TaskCommand[] }
+  /** A CoordinatorMessage with commands, as received (binary: far cheaper to cross than objects). */
+  | { type: 'commands'; message: Uint8Array }
   /** Welcomed: what the runner must apply before the commands that follow. */
   | {
       type: 'connected';
