@@ -105,8 +105,10 @@ export class TaskRunner {
   }
 
   /**
-   * Attempts listed in hello: those still running and those whose outcome awaits its ack. The
-   * coordinator treats an attempt leased to this worker and missing here as lost (a restart).
+   * The attempts this worker holds: those still running and those whose outcome awaits its ack.
+   * Hello lists the same set, from the connection thread's own copy (AttemptLedger), so that a
+   * reconnect never waits for this thread; the coordinator treats a leased attempt missing there
+   * as lost (a restart).
    */
   runningAttempts(): Array<{ taskId: string; attempt: number }> {
     const list = new Map<string, { taskId: string; attempt: number }>();
