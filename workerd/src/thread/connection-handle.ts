@@ -63,6 +63,9 @@ export class ConnectionHandle implements UpdateSink {
         'the connection thread failed: this worker has no stream to a coordinator any more',
       );
       this.#setDisconnected('the connection thread failed');
+      // As when the stream code ran on this thread: an uncaught error ends the process (a
+      // supervisor restarts it) rather than leave a worker that runs tasks it cannot report.
+      throw error;
     });
     this.#thread.on('exit', () => {
       this.#threadStopped.resolve();
