@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Worker as NodeWorker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import {
   type BrowserKindOptions,
@@ -20,7 +21,7 @@ import { loadWorkerId } from './host/worker-id.js';
 import { createLogger } from './logger.js';
 import { TaskRunner } from './runner/task-runner.js';
 import type { HandlerMap } from './sdk/handler.js';
-import { ConnectionHandle } from './thread/connection-handle.js';
+import { bootConnectionThread, ConnectionHandle } from './thread/connection-handle.js';
 import type { ThreadLogging } from './thread/thread-protocol.js';
 import { within } from './util/within.js';
 import type { WorkerEventMap, WorkerEvents } from './worker-events.js';
@@ -109,6 +110,16 @@ const ABORT_WAIT_MS = 5000;
 
 /** Starts a worker: loads its id and handlers, then connects (and keeps reconnecting) in the background. */
 export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
+  const thread = bootConnectionThread();
+  try {
+    return await prepareWorker(options, thread);
+  } catch (error) {
+    await thread.terminate();
+    throw error;
+  }
+}
+
+async function prepareWorker(options: WorkerOptions, thread: NodeWorker): Promise<RunningWorker> {
   const stateDir = resolve(options.stateDir ?? (process.env['TASKWIRE_STATE_DIR'] || '.taskwire/workerd'));
   const workerId = options.workerId ?? (await loadWorkerId(stateDir));
   const logLevel = options.logLevel ?? 'info';
@@ -135,7 +146,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
     ...(await loadHandlerModules(options.handlerModules ?? [])),
     ...options.handlers,
   };
-  return new Worker(workerId, handlers, logger, logging, options, () => browser?.close());
+  return new Worker(workerId, handlers, { logger, logging, thread }, options, () => browser?.close());
 }
 
 class Worker implements RunningWorker {
@@ -151,8 +162,7 @@ class Worker implements RunningWorker {
   constructor(
     readonly workerId: string,
     handlers: HandlerMap,
-    logger: Logger,
-    logging: ThreadLogging,
+    { logger, logging, thread }: { logger: Logger; logging: ThreadLogging; thread: NodeWorker },
     options: WorkerOptions,
     /** Releases what the handlers hold (the browser) once no attempt runs any more. */
     private readonly closeHandlers: () => Promise<void> | undefined,
@@ -164,7 +174,7 @@ class Worker implements RunningWorker {
     const slots = options.slots ?? 4;
     if (!Number.isInteger(slots) || slots < 1)
       throw new RangeError(`slots must be a whole number >= 1, not ${slots}`);
-    this.#connection = new ConnectionHandle({ logger, events: this.events });
+    this.#connection = new ConnectionHandle({ thread, logger, events: this.events });
     this.#runner = new TaskRunner({ handlers, slots, sink: this.#connection, logger });
     logger.info(
       { event: 'worker.starting', coordinators: addresses, kinds: this.kinds, slots },

@@ -16,7 +16,18 @@ const TICK_MS = 100;
 /** A graceful stop takes the stream's close (2 s) at most; past this the thread is ended. */
 const THREAD_STOP_WAIT_MS = 10_000;
 
+/**
+ * Starts the connection thread. It loads the stream code while the caller goes on (loading
+ * handlers); ConnectionHandle.start tells it what to connect as. terminate() it if that never comes.
+ */
+export function bootConnectionThread(): Worker {
+  // Resolved next to this file, so that it works from dist/ and when workerd is a library.
+  return new Worker(new URL('./connection-thread.js', import.meta.url));
+}
+
 export interface ConnectionHandleOptions {
+  /** From bootConnectionThread. */
+  thread: Worker;
   /** The worker's logger: relayed thread lines go through it (relay mode) and thread failures. */
   logger: Logger;
   events: WorkerEvents;
@@ -32,8 +43,8 @@ export class ConnectionHandle implements UpdateSink {
   readonly #logger: Logger;
   readonly #events: WorkerEvents;
   readonly #loopDelay = new EventLoopDelaySampler();
+  readonly #thread: Worker;
   // Set by start(): the runner takes this handle as its sink, so it exists first.
-  #thread!: Worker;
   #runner!: TaskRunner;
   #workerId = '';
   #tick: NodeJS.Timeout | undefined;
@@ -45,18 +56,9 @@ export class ConnectionHandle implements UpdateSink {
   #stopped: Promise<void> | undefined;
 
   constructor(options: ConnectionHandleOptions) {
+    this.#thread = options.thread;
     this.#logger = options.logger;
     this.#events = options.events;
-  }
-
-  /** Starts the thread, which connects at once; `runner` gets the commands. */
-  start(threadInit: Omit<ThreadInit, 'tickMs'>, runner: TaskRunner): void {
-    this.#runner = runner;
-    this.#workerId = threadInit.identity.workerId;
-    const init: ThreadInit = { ...threadInit, tickMs: TICK_MS };
-    // Resolved next to this file, so that it works from dist/ and when workerd is a library.
-    this.#thread = new Worker(new URL('./connection-thread.js', import.meta.url), { workerData: init });
-    this.#thread.on('message', (message: ThreadToMain) => this.#dispatch(message));
     this.#thread.on('error', (error) => {
       this.#logger.fatal(
         { err: error, event: 'worker.connection_thread_failed' },
@@ -71,6 +73,14 @@ export class ConnectionHandle implements UpdateSink {
       this.#threadStopped.resolve();
       this.#threadExited.resolve();
     });
+  }
+
+  /** Tells the thread what to connect as (it connects at once); `runner` gets the commands. */
+  start(threadInit: Omit<ThreadInit, 'tickMs'>, runner: TaskRunner): void {
+    this.#runner = runner;
+    this.#workerId = threadInit.identity.workerId;
+    this.#post({ type: 'init', init: { ...threadInit, tickMs: TICK_MS } });
+    this.#thread.on('message', (message: ThreadToMain) => this.#dispatch(message));
     this.#tick = setInterval(
       () =>
         this.#post({

@@ -14,7 +14,7 @@ export type ThreadLogging =
   /** Records posted to the main thread, for a logger the embedder passed (they wait while it is blocked). */
   | { mode: 'relay'; level: string };
 
-/** workerData of the connection thread. */
+/** The connection thread's first message: what to connect as. */
 export interface ThreadInit {
   addresses: string[];
   token?: string;
@@ -34,6 +34,7 @@ export interface ForgetOp {
 export type UpdateOp = TaskUpdate | ForgetOp;
 
 export type MainToThread =
+  | { type: 'init'; init: ThreadInit }
   /** The runner's reports in order, and the free slots after them. */
   | { type: 'updates'; ops: UpdateOp[]; freeSlots: number }
   /** Sent every tickMs: the main thread lives; its own loop delay (p99 since the last tick). */
