@@ -1,40 +1,11 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { ScriptedCoordinator } from './testing/scripted-coordinator.js';
 import { assign } from './testing/test-worker.js';
-import { waitFor } from './testing/wait-for.js';
-
-const mainPath = fileURLToPath(new URL('./main.js', import.meta.url));
-
-/** Runs the workerd binary; its pino lines are collected as objects. */
-function runWorkerd(args: string[], cwd: string) {
-  const child: ChildProcess = spawn(process.execPath, [mainPath, ...args], {
-    cwd,
-    env: { PATH: process.env['PATH'] },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Array<Record<string, unknown>> = [];
-  let stderr = '';
-  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(JSON.parse(line)));
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const event = (name: string) =>
-    waitFor(
-      `a ${name} log line (stderr: ${stderr})`,
-      () => lines.find((line) => line['event'] === name),
-      10_000,
-    );
-  return { child, lines, exited, event };
-}
+import { runWorkerd } from './testing/workerd-process.js';
 
 test('the daemon connects with its persistent id, and SIGTERM drains it to exit 0', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'workerd-main-'));
@@ -67,7 +38,8 @@ test('the daemon connects with its persistent id, and SIGTERM drains it to exit 
     workerd.child.kill('SIGKILL');
   });
 
-  const session = await coord.nextSession(10_000);
+  // A generous bound for the start on a busy machine (two threads load their code).
+  const session = await coord.nextSession(20_000);
   const hello = await session.next('hello', 10_000);
   assert.deepEqual(hello.kinds, ['wait']);
   assert.equal(hello.slots, 2);
@@ -93,11 +65,7 @@ test('the daemon connects with its persistent id, and SIGTERM drains it to exit 
 
 test('a bad flag exits 2 with a message naming it', async () => {
   const workerd = runWorkerd(['--slots', 'none'], tmpdir());
-  let stderr = '';
-  workerd.child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
   const [code] = await workerd.exited;
   assert.equal(code, 2);
-  assert.match(stderr, /--slots/);
+  assert.match(workerd.stderr(), /--slots/);
 });

@@ -53,7 +53,8 @@ async function main(): Promise<void> {
     browser,
     drainGraceMs: config.drainGraceMs,
     token: config.token,
-    logger,
+    // Not `logger`: by default the connection thread writes its own lines, at once (see WorkerOptions.logger).
+    logLevel: config.logLevel,
   }).catch((error: unknown) => {
     logger.fatal({ err: error }, 'workerd could not start');
     process.exit(1);

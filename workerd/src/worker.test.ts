@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseJsonPayload, type TaskUpdate } from '@taskwire/proto';
+import { pino } from 'pino';
 import { ScriptedCoordinator, type ScriptedSession } from './testing/scripted-coordinator.js';
 import { assign, holdHandlers, nextConnected, startTestWorker } from './testing/test-worker.js';
 import { waitFor } from './testing/wait-for.js';
@@ -299,4 +300,20 @@ test('shutdown drains: draining sent, running task reported WORKER_SHUTDOWN, ack
   await waitFor('the worker to close its side', () => session.clientEnded);
   assert.equal(worker.status().unacked, 0);
   assert.equal(worker.status().connected, false);
+});
+
+test("an embedder's logger gets the connection thread's lines, with the worker's bindings", async (t) => {
+  const coord = await coordinator(t);
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  const worker = await startTestWorker(t, { coordinators: coord.address, handlers: {}, logger });
+  const { session } = await welcomed(coord, worker);
+  const connected = await waitFor('worker.connected', () =>
+    lines.find((l) => l['event'] === 'worker.connected'),
+  );
+  assert.equal(connected['worker_id'], worker.workerId);
+  assert.equal(connected['coordinator'], coord.address);
+  assert.equal(connected['level'], 30);
+  session.end();
+  await waitFor('worker.disconnected', () => lines.find((l) => l['event'] === 'worker.disconnected'));
 });

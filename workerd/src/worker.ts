@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Worker as NodeWorker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import {
   type BrowserKindOptions,
@@ -15,13 +16,13 @@ import {
   ShellRunRegistry,
   shellOptionsFromEnv,
 } from './handlers/shell/index.js';
-import { ResourceSampler } from './host/resource-sampler.js';
+import { softwareVersions } from './host/software-versions.js';
 import { loadWorkerId } from './host/worker-id.js';
 import { createLogger } from './logger.js';
 import { TaskRunner } from './runner/task-runner.js';
 import type { HandlerMap } from './sdk/handler.js';
-import { ConnectionLoop } from './stream/connection-loop.js';
-import { UpdateBatcher } from './stream/update-batcher.js';
+import { bootConnectionThread, ConnectionHandle } from './thread/connection-handle.js';
+import type { ThreadLogging } from './thread/thread-protocol.js';
 import { within } from './util/within.js';
 import type { WorkerEventMap, WorkerEvents } from './worker-events.js';
 
@@ -59,7 +60,12 @@ export interface WorkerOptions {
   drainGraceMs?: number;
   /** API token with the worker role. */
   token?: string;
-  /** Default: pino JSON on stdout at `logLevel` (default info). */
+  /**
+   * Default: pino JSON on stdout at `logLevel` (default info), written by the connection thread
+   * itself for its lines (connected, disconnected, event-loop warnings), so they appear even while
+   * a handler blocks the main thread. A logger given here gets the connection thread's lines too,
+   * relayed through the main thread: while a handler blocks it, they arrive once it is free.
+   */
   logger?: Logger;
   logLevel?: string;
   /** Reconnect backoff: first ceiling and cap. Default 100 ms and 5 s. */
@@ -104,9 +110,23 @@ const ABORT_WAIT_MS = 5000;
 
 /** Starts a worker: loads its id and handlers, then connects (and keeps reconnecting) in the background. */
 export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
+  const thread = bootConnectionThread();
+  try {
+    return await prepareWorker(options, thread);
+  } catch (error) {
+    await thread.terminate();
+    throw error;
+  }
+}
+
+async function prepareWorker(options: WorkerOptions, thread: NodeWorker): Promise<RunningWorker> {
   const stateDir = resolve(options.stateDir ?? (process.env['TASKWIRE_STATE_DIR'] || '.taskwire/workerd'));
   const workerId = options.workerId ?? (await loadWorkerId(stateDir));
-  const logger = (options.logger ?? createLogger(options.logLevel)).child({ worker_id: workerId });
+  const logLevel = options.logLevel ?? 'info';
+  const logger = (options.logger ?? createLogger(logLevel)).child({ worker_id: workerId });
+  const logging: ThreadLogging = options.logger
+    ? { mode: 'relay', level: options.logger.level }
+    : { mode: 'stdout', level: logLevel, pretty: process.stdout.isTTY === true };
   const browserOptions = options.browser ?? browserOptionsFromEnv(process.env);
   const browser = browserOptions ? createBrowserKind({ logger, ...browserOptions }) : undefined;
   const shellOptions = options.shell === true ? {} : (options.shell ?? shellOptionsFromEnv(process.env));
@@ -126,15 +146,14 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
     ...(await loadHandlerModules(options.handlerModules ?? [])),
     ...options.handlers,
   };
-  return new Worker(workerId, handlers, logger, options, () => browser?.close());
+  return new Worker(workerId, handlers, { logger, logging, thread }, options, () => browser?.close());
 }
 
 class Worker implements RunningWorker {
   readonly events: WorkerEvents = new EventEmitter<WorkerEventMap>();
   readonly #log: Logger;
   readonly #runner: TaskRunner;
-  readonly #loop: ConnectionLoop;
-  readonly #resources = new ResourceSampler();
+  readonly #connection: ConnectionHandle;
   readonly #drainGraceMs: number;
   readonly #ackTimeoutMs: number;
   #shuttingDown: Promise<void> | undefined;
@@ -143,7 +162,7 @@ class Worker implements RunningWorker {
   constructor(
     readonly workerId: string,
     handlers: HandlerMap,
-    logger: Logger,
+    { logger, logging, thread }: { logger: Logger; logging: ThreadLogging; thread: NodeWorker },
     options: WorkerOptions,
     /** Releases what the handlers hold (the browser) once no attempt runs any more. */
     private readonly closeHandlers: () => Promise<void> | undefined,
@@ -155,25 +174,30 @@ class Worker implements RunningWorker {
     const slots = options.slots ?? 4;
     if (!Number.isInteger(slots) || slots < 1)
       throw new RangeError(`slots must be a whole number >= 1, not ${slots}`);
-    const batcher = new UpdateBatcher();
-    this.#runner = new TaskRunner({ handlers, slots, sink: batcher, logger });
-    this.#loop = new ConnectionLoop({
-      addresses,
-      token: options.token,
-      identity: { workerId, name: options.name || hostname(), labels: [...(options.labels ?? [])] },
-      runner: this.#runner,
-      batcher,
-      resources: this.#resources,
-      logger,
-      events: this.events,
-      welcomeTimeoutMs: options.welcomeTimeoutMs ?? 10_000,
-      backoff: { initialMs: options.reconnect?.initialMs ?? 100, maxMs: options.reconnect?.maxMs ?? 5000 },
-    });
+    this.#connection = new ConnectionHandle({ thread, logger, events: this.events });
+    this.#runner = new TaskRunner({ handlers, slots, sink: this.#connection, logger });
     logger.info(
       { event: 'worker.starting', coordinators: addresses, kinds: this.kinds, slots },
       'workerd starting',
     );
-    this.#loop.start();
+    this.#connection.start(
+      {
+        addresses,
+        token: options.token,
+        identity: {
+          workerId,
+          name: options.name || hostname(),
+          labels: [...(options.labels ?? [])],
+          kinds: this.#runner.kinds,
+          slots,
+          versions: softwareVersions(),
+        },
+        logging,
+        welcomeTimeoutMs: options.welcomeTimeoutMs ?? 10_000,
+        backoff: { initialMs: options.reconnect?.initialMs ?? 100, maxMs: options.reconnect?.maxMs ?? 5000 },
+      },
+      this.#runner,
+    );
   }
 
   get kinds(): readonly string[] {
@@ -181,7 +205,7 @@ class Worker implements RunningWorker {
   }
 
   status(): WorkerStatus {
-    const coordinator = this.#loop.connectedTo;
+    const coordinator = this.#connection.connectedTo;
     return {
       connected: coordinator !== undefined,
       coordinator,
@@ -210,7 +234,7 @@ class Worker implements RunningWorker {
   async #drainAndStop(reason: string, graceMs: number): Promise<void> {
     const runner = this.#runner;
     runner.startShutdown(reason);
-    this.#loop.sendDraining(reason, graceMs);
+    this.#connection.sendDraining(reason, graceMs);
     this.#log.info(
       { event: 'worker.draining', reason, grace_ms: graceMs, running: runner.activeCount },
       'draining: no new work',
@@ -238,9 +262,8 @@ class Worker implements RunningWorker {
 
   #stop(graceful: boolean): Promise<void> {
     this.#stopped ??= (async () => {
-      await this.#loop.stop(graceful);
+      await this.#connection.stop(graceful);
       await this.closeHandlers();
-      this.#resources.close();
       this.#log.info(
         { event: 'worker.stopped', running: this.#runner.activeCount, unacked: this.#runner.outbox.size },
         'workerd stopped',

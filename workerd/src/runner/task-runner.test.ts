@@ -14,9 +14,9 @@ import {
 import { pino } from 'pino';
 import type { HandlerMap, TaskContext } from '../sdk/handler.js';
 import { NonRetryableError } from '../sdk/non-retryable-error.js';
-import { deferred } from '../testing/deferred.js';
 import { RecordingSink } from '../testing/recording-sink.js';
 import { waitFor } from '../testing/wait-for.js';
+import { deferred } from '../util/deferred.js';
 import { TaskRunner } from './task-runner.js';
 
 const command = (
@@ -181,6 +181,38 @@ test('a newer attempt of the same task stops the older one', () => {
   assert.deepEqual(runner.runningAttempts(), [{ taskId: 't', attempt: 2 }]);
 });
 
+test("a message's handlers start after all its commands, once the sink has handed on the accepts", () => {
+  const seen: string[] = [];
+  const sink = new RecordingSink();
+  const flushingSink = {
+    push: (update: Parameters<RecordingSink['push']>[0]) => sink.push(update),
+    forget: (taskId: string, attempt: number) => sink.forget(taskId, attempt),
+    flush: () => seen.push(`flush after ${sink.kindsFor('a')} ${sink.kindsFor('b')}`),
+  };
+  const handlers: HandlerMap = {
+    // Computes without yielding: nothing queued after its start would leave before it returns.
+    busy: (ctx) => {
+      seen.push(`${ctx.task.id} runs, cancelled: ${ctx.signal.aborted}`);
+    },
+  };
+  const runner = new TaskRunner({
+    handlers,
+    slots: 2,
+    sink: flushingSink,
+    logger: pino({ level: 'silent' }),
+  });
+  runner.handleCommands([
+    assign('a', 'busy'),
+    assign('b', 'busy'),
+    command('b', 1, { case: 'cancel', value: { reason: 'changed my mind' } }),
+  ]);
+  assert.deepEqual(seen, [
+    'flush after accepted accepted',
+    'a runs, cancelled: false',
+    'b runs, cancelled: true',
+  ]);
+});
+
 test('thrown errors become failures; NonRetryableError and bad payloads are not retried', async () => {
   const { runner, sink } = setup(4, {
     boom: () => {
@@ -228,7 +260,7 @@ test('duplicate assignments are answered from what the worker already knows', as
   assert.equal(runner.activeCount, 0);
 });
 
-test('requestInput waits for the input command; resync asks again and resends outcomes', async () => {
+test('requestInput waits for the input command; reaskInputs asks again, outcomes are not its job', async () => {
   const { runner, sink } = setup(2, {
     ask: async (ctx) => ({ code: await ctx.requestInput('code?', { secret: true, timeoutMs: 1000 }) }),
   });
@@ -236,7 +268,7 @@ test('requestInput waits for the input command; resync asks again and resends ou
   const ask = await waitFor('input request', () => sink.find('q', 'inputRequest'));
   assert.equal(ask.prompt, 'code?');
   assert.equal(ask.secret, true);
-  runner.resync();
+  runner.reaskInputs();
   assert.deepEqual(sink.kindsFor('q'), ['accepted', 'inputRequest', 'inputRequest']);
 
   runner.handleCommand(command('q', 1, { case: 'input', value: { value: '1234' } }));
@@ -244,9 +276,10 @@ test('requestInput waits for the input command; resync asks again and resends ou
   assert.deepEqual(sink.kindsFor('q'), ['accepted', 'inputRequest', 'inputRequest', 'progress', 'result']);
   assert.deepEqual(parseJsonPayload(sink.find('q', 'result')?.output), { code: '1234' });
 
+  // The connection thread resends unacknowledged outcomes from its own copy.
   sink.updates.length = 0;
-  runner.resync();
-  assert.deepEqual(sink.kindsFor('q'), ['result']);
+  runner.reaskInputs();
+  assert.deepEqual(sink.kindsFor('q'), []);
 });
 
 test('log lines are numbered per attempt, split on newlines and cut at the limit', async () => {

@@ -55,6 +55,8 @@ export class TaskRunner {
   #drainedByCoordinator = false;
   #shutdownReason: string | undefined;
   #idleWaiters: Array<() => void> = [];
+  /** Handlers admitted by the commands being handled, started once all of them are. */
+  #starting: Array<() => void> = [];
 
   constructor(options: TaskRunnerOptions) {
     this.#handlers = new Map(Object.entries(options.handlers));
@@ -103,8 +105,10 @@ export class TaskRunner {
   }
 
   /**
-   * Attempts listed in hello: those still running and those whose outcome awaits its ack. The
-   * coordinator treats an attempt leased to this worker and missing here as lost (a restart).
+   * The attempts this worker holds: those still running and those whose outcome awaits its ack.
+   * Hello lists the same set, from the connection thread's own copy (AttemptLedger), so that a
+   * reconnect never waits for this thread; the coordinator treats a leased attempt missing there
+   * as lost (a restart).
    */
   runningAttempts(): Array<{ taskId: string; attempt: number }> {
     const list = new Map<string, { taskId: string; attempt: number }>();
@@ -122,6 +126,33 @@ export class TaskRunner {
   }
 
   handleCommand(command: TaskCommand): void {
+    this.handleCommands([command]);
+  }
+
+  /**
+   * Handles the commands of one message in order. The handlers they admit start afterwards, once
+   * the sink has handed on the accepts: a handler that computes without yielding then delays
+   * nothing the coordinator must hear (the accept is what turns the task RUNNING).
+   */
+  handleCommands(commands: readonly TaskCommand[]): void {
+    for (const command of commands) {
+      try {
+        this.#handle(command);
+      } catch (error) {
+        this.#log.error(
+          { err: error, task_id: command.taskId, attempt: command.attempt },
+          'task command failed',
+        );
+      }
+    }
+    if (this.#starting.length === 0) return;
+    const starting = this.#starting;
+    this.#starting = [];
+    this.#sink.flush?.();
+    for (const start of starting) start();
+  }
+
+  #handle(command: TaskCommand): void {
     const { taskId, attempt, kind } = command;
     switch (kind.case) {
       case 'assign':
@@ -159,13 +190,15 @@ export class TaskRunner {
     }
   }
 
-  /** After a (re)connect: ask open input requests again and resend every unacknowledged outcome. */
-  resync(): void {
+  /**
+   * After a (re)connect: ask open input requests again. Unacknowledged outcomes are resent by the
+   * connection thread from its own copy (it must not wait for this thread to do it).
+   */
+  reaskInputs(): void {
     for (const run of this.#active.values()) {
       if (!run.reporting) continue;
       for (const pending of run.pendingInputs) this.#sink.push(pending.ask);
     }
-    for (const outcome of this.outbox.outcomes()) this.#sink.push(outcome);
   }
 
   /** The coordinator no longer accepts this attempt: abort its handler and report nothing more. */
@@ -264,9 +297,11 @@ export class TaskRunner {
       const ctx = createTaskContext(run, assignment, decodePayload(assignment), channel);
       return handler(ctx);
     };
-    invoke().then(
-      (value) => this.#settle(run, { ok: true, value }),
-      (error: unknown) => this.#settle(run, { ok: false, error }),
+    this.#starting.push(() =>
+      invoke().then(
+        (value) => this.#settle(run, { ok: true, value }),
+        (error: unknown) => this.#settle(run, { ok: false, error }),
+      ),
     );
   }
 

@@ -1,16 +1,18 @@
 import { create } from '@bufbuild/protobuf';
 import { durationFromMs } from '@bufbuild/protobuf/wkt';
-import { WorkerMessageSchema } from '@taskwire/proto';
+import { type Welcome, WorkerMessageSchema } from '@taskwire/proto';
 import { sleep } from '../sdk/sleep.js';
-import type { WorkerEvents } from '../worker-events.js';
 import { CoordinatorSession, type SessionDeps } from './coordinator-session.js';
 import { reconnectDelay } from './reconnect-backoff.js';
 
 export interface ConnectionLoopOptions extends Omit<SessionDeps, 'onWelcome'> {
   /** Coordinator addresses (host:port), tried in turn. */
   addresses: string[];
-  events: WorkerEvents;
   backoff: { initialMs: number; maxMs: number };
+  /** A coordinator welcomed the worker (after the session applied the welcome). */
+  onConnected(info: { address: string; coordinatorId: string }, welcome: Welcome): void;
+  /** The stream to a welcoming coordinator ended. */
+  onDisconnected(info: { address: string; reason: string }): void;
 }
 
 /**
@@ -70,7 +72,7 @@ export class ConnectionLoop {
       const address = addresses[turn % addresses.length] as string;
       const session = new CoordinatorSession(address, {
         ...this.#options,
-        onWelcome: (welcome) => this.#onWelcome(session, welcome.coordinatorId),
+        onWelcome: (welcome) => this.#onWelcome(session, welcome),
       });
       this.#session = session;
       const end = await session.ended;
@@ -81,7 +83,7 @@ export class ConnectionLoop {
           { event: 'worker.disconnected', coordinator: address, reason: end.reason, detail: end.detail },
           'disconnected from the coordinator',
         );
-        this.#options.events.emit('disconnected', { address, reason: end.detail });
+        this.#options.onDisconnected({ address, reason: end.detail });
       } else if (!this.#stopSignal.signal.aborted) {
         logger.warn({ coordinator: address, detail: end.detail }, 'could not connect to the coordinator');
       }
@@ -91,8 +93,9 @@ export class ConnectionLoop {
     }
   }
 
-  #onWelcome(session: CoordinatorSession, coordinatorId: string): void {
-    const { logger, identity, batcher, events } = this.#options;
+  #onWelcome(session: CoordinatorSession, welcome: Welcome): void {
+    const { logger, batcher } = this.#options;
+    const { coordinatorId } = welcome;
     const dropped = batcher.takeDroppedCount();
     if (dropped > 0) logger.warn({ dropped }, 'task updates were dropped while disconnected (buffer full)');
     logger.info(
@@ -100,6 +103,6 @@ export class ConnectionLoop {
       'connected to the coordinator',
     );
     this.#sendDraining(session);
-    events.emit('connected', { address: session.address, coordinatorId, workerId: identity.workerId });
+    this.#options.onConnected({ address: session.address, coordinatorId }, welcome);
   }
 }

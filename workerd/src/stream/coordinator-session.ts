@@ -3,23 +3,38 @@ import { durationMs } from '@bufbuild/protobuf/wkt';
 import type { StatusObject } from '@grpc/grpc-js';
 import {
   type CoordinatorMessage,
+  type TaskCommand,
   type Welcome,
   type WorkerMessage,
   WorkerMessageSchema,
+  type WorkerResources,
 } from '@taskwire/proto';
 import type { Logger } from 'pino';
-import type { ResourceSampler } from '../host/resource-sampler.js';
-import type { TaskRunner } from '../runner/task-runner.js';
-import { helloMessage, type WorkerIdentity } from './hello.js';
 import { openWorkerStream, type WorkerStream } from './stream-client.js';
 import type { UpdateBatcher } from './update-batcher.js';
 
+/**
+ * What a session needs from the worker it speaks for. In workerd this is the connection thread,
+ * which answers from its own records, never waiting for the (possibly blocked) main thread.
+ */
+export interface SessionHost {
+  /** The first message of each connection. */
+  hello(): WorkerMessage;
+  /** A welcome arrived: apply its decisions before the session sends anything else. */
+  welcomed(welcome: Welcome, heartbeatMs: number): void;
+  /** Updates flow again: resend what the coordinator must hear after every reconnect. */
+  resync(): void;
+  heartbeat(): { freeSlots: number; resources: WorkerResources };
+  /** Task commands, and the message that brought them (see receivedBytesOf). */
+  commands(items: TaskCommand[], message: CoordinatorMessage): void;
+  /** The coordinator's Drain (true) or Resume (false). */
+  drained(drained: boolean): void;
+}
+
 export interface SessionDeps {
-  identity: WorkerIdentity;
   token?: string;
-  runner: TaskRunner;
+  host: SessionHost;
   batcher: UpdateBatcher;
-  resources: ResourceSampler;
   logger: Logger;
   /** A coordinator that accepts the stream but never welcomes is given up on after this. */
   welcomeTimeoutMs: number;
@@ -33,7 +48,8 @@ export interface SessionEnd {
   detail: string;
 }
 
-const DEFAULT_HEARTBEAT_MS = 5000;
+/** Until a welcome gives the interval. */
+export const DEFAULT_HEARTBEAT_MS = 5000;
 
 /**
  * One connection to one coordinator: hello, welcome, then commands in and updates and
@@ -75,7 +91,7 @@ export class CoordinatorSession {
       () => this.#finish('failed', `no welcome within ${deps.welcomeTimeoutMs} ms`),
       deps.welcomeTimeoutMs,
     );
-    this.#write(helloMessage(deps.identity, deps.runner, deps.resources));
+    this.#write(deps.host.hello());
   }
 
   get welcomed(): boolean {
@@ -117,30 +133,21 @@ export class CoordinatorSession {
       else this.#finish('failed', `the coordinator sent ${body.case} before welcome`);
       return;
     }
-    const { runner, logger } = this.#deps;
+    const { host, logger } = this.#deps;
     switch (body.case) {
       case 'commands':
-        for (const command of body.value.items) {
-          try {
-            runner.handleCommand(command);
-          } catch (error) {
-            logger.error(
-              { err: error, task_id: command.taskId, attempt: command.attempt },
-              'task command failed',
-            );
-          }
-        }
+        host.commands(body.value.items, message);
         return;
       case 'drain':
         logger.info(
           { event: 'worker.drained', reason: body.value.reason },
           'the coordinator drains this worker',
         );
-        runner.setDrainedByCoordinator(true);
+        host.drained(true);
         return;
       case 'resume':
         logger.info({ event: 'worker.resumed' }, 'the coordinator resumed this worker');
-        runner.setDrainedByCoordinator(false);
+        host.drained(false);
         return;
       case 'goaway':
         this.#finish('goaway', body.value.reason || 'the coordinator shuts down');
@@ -156,35 +163,23 @@ export class CoordinatorSession {
   #onWelcome(welcome: Welcome): void {
     clearTimeout(this.#welcomeTimer);
     this.#welcomed = true;
-    const { runner, batcher } = this.#deps;
-    runner.setLimits(welcome.limits);
-    batcher.setMaxMessageBytes(Number(welcome.limits?.maxMessageBytes ?? 0n));
-    runner.applyDecisions(welcome.decisions);
-    runner.setDrainedByCoordinator(welcome.drained);
-    batcher.attach((message) => this.#write(message));
-    runner.resync();
+    const { host, batcher } = this.#deps;
     const interval = welcome.heartbeatInterval ? durationMs(welcome.heartbeatInterval) : 0;
     this.#heartbeatMs = interval > 0 ? interval : DEFAULT_HEARTBEAT_MS;
+    batcher.setMaxMessageBytes(Number(welcome.limits?.maxMessageBytes ?? 0n));
+    host.welcomed(welcome, this.#heartbeatMs);
+    batcher.attach((message) => this.#write(message));
+    host.resync();
     this.#heartbeatTimer = setInterval(() => this.#heartbeat(), this.#heartbeatMs);
     this.#deps.onWelcome(welcome);
   }
 
   #heartbeat(): void {
-    const resources = this.#deps.resources.sample();
-    // A loop blocked for half an interval is close to missing beats (and losing leases).
-    if (resources.eventLoopDelayMs > this.#heartbeatMs / 2) {
-      this.#deps.logger.warn(
-        { event: 'worker.event_loop_delay', event_loop_delay_ms: Math.round(resources.eventLoopDelayMs) },
-        'the event loop is blocked for long stretches; heartbeats may be missed (move CPU-heavy work to a worker thread)',
-      );
-    }
+    const { freeSlots, resources } = this.#deps.host.heartbeat();
     this.#heartbeatSequence += 1n;
     this.#write(
       create(WorkerMessageSchema, {
-        body: {
-          case: 'heartbeat',
-          value: { sequence: this.#heartbeatSequence, freeSlots: this.#deps.runner.freeSlots, resources },
-        },
+        body: { case: 'heartbeat', value: { sequence: this.#heartbeatSequence, freeSlots, resources } },
       }),
     );
   }

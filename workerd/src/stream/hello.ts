@@ -1,24 +1,29 @@
 import { create } from '@bufbuild/protobuf';
-import { type WorkerMessage, WorkerMessageSchema } from '@taskwire/proto';
+import { type WorkerMessage, WorkerMessageSchema, type WorkerResources } from '@taskwire/proto';
 import { hostInfo } from '../host/host-info.js';
-import type { ResourceSampler } from '../host/resource-sampler.js';
-import { softwareVersions } from '../host/software-versions.js';
-import type { TaskRunner } from '../runner/task-runner.js';
 import { WORKERD_VERSION } from '../version.js';
 
-/** What a worker says about itself in every hello. */
+/** What a worker says about itself in every hello; fixed for the worker's life. */
 export interface WorkerIdentity {
   workerId: string;
   name: string;
   labels: string[];
+  kinds: string[];
+  slots: number;
+  /** Software versions (node, workerd, os, chromium...), taken once at start. */
+  versions: Record<string, string>;
+}
+
+/** What changes from one hello to the next. */
+export interface HelloState {
+  /** Attempts still running or awaiting the ack of their outcome, so that a reconnect resumes them. */
+  running: Array<{ taskId: string; attempt: number }>;
+  draining: boolean;
+  resources: WorkerResources;
 }
 
 /** The first message of a connection: who the worker is and what it still runs. */
-export function helloMessage(
-  identity: WorkerIdentity,
-  runner: TaskRunner,
-  resources: ResourceSampler,
-): WorkerMessage {
+export function helloMessage(identity: WorkerIdentity, state: HelloState): WorkerMessage {
   const host = hostInfo();
   return create(WorkerMessageSchema, {
     body: {
@@ -29,13 +34,13 @@ export function helloMessage(
         hostname: host.hostname,
         addresses: host.addresses,
         version: WORKERD_VERSION,
-        kinds: runner.kinds,
+        kinds: identity.kinds,
         labels: identity.labels,
-        slots: runner.slots,
-        running: runner.runningAttempts(),
-        resources: resources.sample(),
-        versions: softwareVersions(),
-        draining: runner.shuttingDown,
+        slots: identity.slots,
+        running: state.running,
+        resources: state.resources,
+        versions: identity.versions,
+        draining: state.draining,
       },
     },
   });
