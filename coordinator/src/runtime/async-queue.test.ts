@@ -35,3 +35,17 @@ it('a consumer that keeps up gets everything, in order', async () => {
   await consumed;
   assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });
+
+it('a queue closed with an error (dropped, or its session ended) tells its owner, once', () => {
+  const failures: unknown[] = [];
+  const overflowing = new AsyncQueue<number>(1, 'a watch', (error) => failures.push(error));
+  overflowing.push(1);
+  overflowing.push(2);
+  overflowing.push(3);
+  assert.equal(failures.length, 1);
+  const ended = new AsyncQueue<number>(10, 'a stream', (error) => failures.push(error));
+  ended.close();
+  assert.equal(failures.length, 1, 'a plain end is no failure');
+  ended.close(new Error('late'));
+  assert.equal(failures.length, 1, 'closed already');
+});

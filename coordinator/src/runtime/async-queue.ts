@@ -15,6 +15,11 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   constructor(
     private readonly limit = 10_000,
     private readonly what = 'the stream',
+    /**
+     * Called once when the queue is closed with an error: a stream blocked writing to a peer that
+     * reads nothing would never come back for the error, so the call must be ended from here.
+     */
+    private readonly onFailure?: (error: unknown) => void,
   ) {}
 
   push(item: T): void {
@@ -39,6 +44,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     this.closed = true;
     this.failure = error;
     this.wake?.();
+    if (error !== undefined) this.onFailure?.(error);
   }
 
   get isClosed(): boolean {

@@ -11,6 +11,7 @@ import type { Runtime } from './runtime.js';
 export class LeaseKeeper {
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
+  private lastTickAt = Date.now();
 
   constructor(private readonly rt: Runtime) {}
 
@@ -27,7 +28,11 @@ export class LeaseKeeper {
     this.ticking = true;
     try {
       const now = Date.now();
-      for (const session of this.rt.workers.all()) {
+      // This process was stalled itself (a long GC, SIGSTOP, a starved host): the heartbeats of
+      // that time wait unread in the sockets. Judge silence from the next tick on, not now.
+      const stalled = now - this.lastTickAt > 2 * this.rt.config.heartbeatIntervalMs;
+      this.lastTickAt = now;
+      for (const session of stalled ? [] : this.rt.workers.all()) {
         const silent = now - session.lastSeenAt > this.rt.config.heartbeatTimeoutMs;
         if (silent && !session.waitingOnStore) {
           this.rt.log.warn({ worker_id: session.id }, 'no heartbeat within the timeout; dropping the worker');

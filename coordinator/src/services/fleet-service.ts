@@ -7,6 +7,7 @@ import { readStats as readStatsOf } from '../stats/read-stats.js';
 import { StatsSampler } from '../stats/stats-sampler.js';
 import { listWorkers as listWorkersOf } from '../workers/list-workers.js';
 import { WorkerFeed } from '../workers/worker-feed.js';
+import { endCall } from './end-call.js';
 
 const STATS_INTERVAL_MS = 2000;
 /** 15 minutes of samples. */
@@ -65,7 +66,7 @@ export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
     },
 
     async *watchWorkers(_request, context) {
-      const changes = new AsyncQueue<WorkerChange>(10_000, 'WatchWorkers');
+      const changes = new AsyncQueue<WorkerChange>(10_000, 'WatchWorkers', endCall(context));
       const unsubscribe = rt.hub.onWorkers((change) => changes.push(change));
       context.signal.addEventListener('abort', () => changes.close(), { once: true });
       const shown = await listWorkers();
@@ -103,7 +104,7 @@ export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
     getStats: readStats,
 
     async *watchStats(_request, context) {
-      const samples = new AsyncQueue<StatsSample>(10_000, 'WatchStats');
+      const samples = new AsyncQueue<StatsSample>(10_000, 'WatchStats', endCall(context));
       const history = sampler.kept();
       const unwatch = sampler.watch((sample) => samples.push(sample));
       context.signal.addEventListener('abort', () => samples.close(), { once: true });

@@ -16,6 +16,7 @@ import { submitTasks as submit } from '../tasks/submit-tasks.js';
 import { isTerminal, type TaskRow } from '../tasks/task-row.js';
 import { PROTO_TO_STATE, STATE_TO_PROTO, taskToProto } from '../tasks/task-to-proto.js';
 import { validateId, validateSpec } from '../tasks/validate-spec.js';
+import { endCall } from './end-call.js';
 
 const MAX_INPUT_BYTES = 64 * 1024;
 
@@ -80,7 +81,7 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
 
     async *watchTask(request, context) {
       const id = validateId(request.id);
-      const changes = new AsyncQueue<TaskChange>(WATCH_QUEUE_LIMIT, 'WatchTask');
+      const changes = new AsyncQueue<TaskChange>(WATCH_QUEUE_LIMIT, 'WatchTask', endCall(context));
       const unsubscribe = rt.hub.onTask(id, (change) => changes.push(change));
       context.signal.addEventListener('abort', () => changes.close(), { once: true });
       try {
@@ -102,7 +103,7 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
 
     async *watchTasks(request, context) {
       const states = new Set(request.states);
-      const changes = new AsyncQueue<TaskChange>(WATCH_QUEUE_LIMIT, 'WatchTasks');
+      const changes = new AsyncQueue<TaskChange>(WATCH_QUEUE_LIMIT, 'WatchTasks', endCall(context));
       const unsubscribe = rt.hub.onAnyTask((change) => changes.push(change));
       context.signal.addEventListener('abort', () => changes.close(), { once: true });
       // Progress carries no kind or state: the row of a task not seen in a state change since
@@ -193,7 +194,7 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
       const task = await load(request.id);
       let after = Number(request.afterId);
       // A signal per batch of new lines: one pending is as good as many.
-      const added = new AsyncQueue<void>(WATCH_QUEUE_LIMIT, 'TailTaskLogs');
+      const added = new AsyncQueue<void>(WATCH_QUEUE_LIMIT, 'TailTaskLogs', endCall(context));
       const signal = () => added.length === 0 && added.push();
       const offLogs = rt.hub.onLogsAdded(task.id, signal);
       let ended = isTerminal(task.state);

@@ -14,6 +14,7 @@ import { findUnstorableField } from '../validation/unstorable-field.js';
 import { applyTaskUpdates } from '../workers/apply-task-updates.js';
 import { SessionInbox } from '../workers/session-inbox.js';
 import { resourcesToJson, type WorkerSession } from '../workers/worker-session.js';
+import { endCall } from './end-call.js';
 
 /**
  * WorkerService.Connect: reads the worker's messages in order (hello first, then heartbeats,
@@ -25,7 +26,7 @@ import { resourcesToJson, type WorkerSession } from '../workers/worker-session.j
 export function workerService(rt: Runtime): ServiceImpl<typeof WorkerService> {
   return {
     connect(requests, context) {
-      const out = new AsyncQueue<CoordinatorMessage>(10_000, 'the worker stream');
+      const out = new AsyncQueue<CoordinatorMessage>(10_000, 'the worker stream', endCall(context));
       serve(rt, requests, out, context.signal).then(
         () => out.close(),
         (error: unknown) => out.close(streamError(error)),

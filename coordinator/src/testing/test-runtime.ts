@@ -20,6 +20,8 @@ export function testRuntime(db: Db, config: Partial<CoordinatorConfig> = {}): Ru
 /** A worker connected to the runtime as the stream would connect it, and what it is sent. */
 export class TestWorker {
   readonly sent: CoordinatorMessage[] = [];
+  /** The error the coordinator ended the stream with, if it did. */
+  endedWith: unknown;
   private readonly waiters = new Set<() => void>();
 
   private constructor(
@@ -27,9 +29,14 @@ export class TestWorker {
     out: AsyncQueue<CoordinatorMessage>,
   ) {
     void (async () => {
-      for await (const message of out) {
-        this.sent.push(message);
-        for (const wake of this.waiters) wake();
+      try {
+        for await (const message of out) {
+          this.sent.push(message);
+          for (const wake of this.waiters) wake();
+        }
+      } catch (error) {
+        // The coordinator ended the stream with an error (the worker was dropped): kept for tests.
+        this.endedWith = error;
       }
     })();
   }
