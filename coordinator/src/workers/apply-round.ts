@@ -129,10 +129,14 @@ export async function applyRound(rt: Runtime, jobs: readonly ReportJob[]): Promi
         current.set(row.id, t.next);
         if (report.endedHere) endedHere.add(row.id);
         if (report.refusal) {
+          // The reason, for the worker's log; the outcome that stood in is acknowledged below.
           reply({ kind: 'rejected', code: Code.InvalidArgument, message: report.refusal });
           notes.push(note(row.id, item.attempt, workerId, 'report_refused', report.refusal));
-        } else if (OUTCOMES.has(kind)) reply({ kind: 'ack' });
-        if (OUTCOMES.has(kind) || report.refusal) {
+        }
+        // An outcome is settled once stored, as sent or as the failure that stood in for it.
+        const outcome = OUTCOMES.has(kind) && !report.endedHere;
+        if (outcome) reply({ kind: 'ack' });
+        if (outcome || report.refusal) {
           const count = outcomes.get(workerId) ?? { succeeded: 0, failed: 0 };
           if (t.next.state === 'succeeded') count.succeeded++;
           else if (t.next.state === 'failed' || t.next.state === 'queued') count.failed++;

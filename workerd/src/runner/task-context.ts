@@ -11,6 +11,7 @@ import {
 } from '@taskwire/proto';
 import type { InputRequestOptions, TaskContext, TaskLog } from '../sdk/handler.js';
 import { artifactUpdates } from './artifact-upload.js';
+import { printableText } from './printable-text.js';
 import type { RunnerLimits } from './runner-limits.js';
 import type { RunningAttempt } from './running-attempt.js';
 import { registerStreamLog, type StreamLogLevel } from './stream-log.js';
@@ -44,7 +45,7 @@ export function createTaskContext<P>(
     const maxBytes = channel.limits().maxLogLineBytes;
     const at = timestampNow();
     const entries = lines.map((line) => {
-      const cut = truncateUtf8(line.endsWith('\r') ? line.slice(0, -1) : line, maxBytes);
+      const cut = truncateUtf8(printableText(line.endsWith('\r') ? line.slice(0, -1) : line), maxBytes);
       run.logSeq += 1;
       return create(LogEntrySchema, {
         seq: BigInt(run.logSeq),
