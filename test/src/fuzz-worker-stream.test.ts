@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TaskState } from '@taskwire/proto';
+import { inState, startFleet } from './fleet.js';
+import { forEachConcurrently } from './fuzz/concurrently.js';
+import { surveyMode } from './fuzz/failure-survey.js';
+import { exactlyOnceProblems, historyOf, RealWorkerCanary } from './fuzz/real-worker-canary.js';
+import { fuzzInputs, runLanes } from './fuzz/run-lanes.js';
+import { checkTaskInvariants } from './fuzz/task-invariants.js';
+import type { LaneState } from './fuzz/worker-placeholders.js';
+import { type WorkerScenario, workerScenarios } from './fuzz/worker-scenario.js';
+import { WorkerStreamRun } from './fuzz/worker-stream-run.js';
+import { workerSweepCases } from './fuzz/worker-sweep.js';
+import { fastRetry, spec } from './support/specs.js';
+
+/** Generated WorkerMessages (TASKWIRE_FUZZ_INPUTS for a longer run); floods count once. */
+const MESSAGES = fuzzInputs(10_000);
+/** Worker streams open at once, each its own worker (lane). */
+const LANES = 12;
+const TIME_LIMIT_MS = 60_000;
+
+test('the worker stream answers hostile frames per task or ends only that stream, and a real worker keeps working', async (t) => {
+  // Raw workers send no heartbeats: a long heartbeat timeout keeps their streams open; the short
+  // lease (3 s) brings the tasks of the streams that ended back soon.
+  const fleet = await startFleet(t, {
+    workers: [{ slots: 3 }],
+    coordinatorArgs: ['--heartbeat-timeout', '60s', '--lease', '10s'],
+  });
+  const realWorker = fleet.workers[0]!;
+  const { task: held } = await fleet.tasks.submitTask({ spec: spec('test.block') });
+  await fleet.waitForTask(held!.id, inState(TaskState.RUNNING));
+  const canary = new RealWorkerCanary(fleet);
+  canary.start();
+  const foreign = () => [
+    { $typeName: 'taskwire.v1.TaskAttempt' as const, taskId: held!.id, attempt: 1 },
+    ...canary.ids
+      .slice(-4)
+      .map((taskId) => ({ $typeName: 'taskwire.v1.TaskAttempt' as const, taskId, attempt: 1 })),
+  ];
+  const lanes: LaneState[] = Array.from({ length: LANES }, (_, i) => ({
+    workerId: `fuzz-lane-${i}`,
+    kind: `fuzz.lane-${i}`,
+    held: [],
+    foreign,
+  }));
+
+  const runOn = async (scenario: WorkerScenario, lane: LaneState) => {
+    // Once welcomed, one task only this lane's worker can run: it is assigned to this stream.
+    const submit = async () => {
+      await fleet.tasks.submitTask({ spec: spec(lane.kind, {}, { retry: fastRetry(1000) }) });
+    };
+    const run = new WorkerStreamRun(fleet.address, lane, scenario, submit);
+    return { failures: await run.play(), sent: run.sent };
+  };
+
+  await t.test('a NUL in every string of a hello and of every kind of task report', async () => {
+    const problems: string[] = [];
+    const cases = workerSweepCases();
+    await forEachConcurrently(cases, LANES, async ({ what, scenario }, slot) => {
+      const { failures } = await runOn(scenario, lanes[slot]!);
+      for (const f of failures) problems.push(`${what}: ${f.subject} → ${f.code}: ${f.message}`);
+    });
+    process.stdout.write(`# string sweep: ${cases.length} streams, ${problems.length} problems\n`);
+    assert.deepEqual(problems.sort(), []);
+  });
+
+  let generated = 0;
+  let frames = 0;
+  await t.test('hostile frames', async () => {
+    const result = await runLanes({
+      name: 'WorkerService.Connect',
+      arbitrary: workerScenarios(),
+      // Streams; each sends one message or more (counted in `generated`, checked below).
+      inputs: Math.ceil(MESSAGES / 4),
+      lanes: LANES,
+      timeLimitMs: TIME_LIMIT_MS,
+      check: async (scenario, index) => {
+        const { failures, sent } = await runOn(scenario, lanes[index]!);
+        generated += sent.messages;
+        frames += sent.frames;
+        return failures;
+      },
+    });
+    process.stdout.write(
+      `# ${result.inputs} streams, ${generated} generated messages, ${frames} frames in ${result.seconds.toFixed(1)} s\n`,
+    );
+    if (surveyMode) process.stdout.write(`${result.survey.table('WorkerService.Connect')}\n`);
+    assert.equal(result.survey.size, 0, 'the survey found failures: see the table above');
+    assert.ok(generated >= MESSAGES, `only ${generated} messages were generated within the time limit`);
+  });
+
+  await t.test('the real worker ran every task exactly once, and nothing else changed', async () => {
+    await canary.stop();
+    await canary.runMore(10);
+    assert.equal(fleet.coordinator.process.exitStatus, undefined, 'the coordinator process is alive');
+    const problems: string[] = [];
+    for (const id of canary.ids)
+      problems.push(...exactlyOnceProblems(id, await fleet.events(id), realWorker.id));
+    const { task: still } = await fleet.tasks.getTask({ id: held!.id });
+    if (still?.state !== TaskState.RUNNING || still.attempt !== 1 || still.workerId !== realWorker.id) {
+      problems.push(
+        `the real worker's running task became ${TaskState[still?.state ?? 0]} attempt ${still?.attempt}: ${historyOf(await fleet.events(held!.id))}`,
+      );
+    }
+    await fleet.tasks.cancelTask({ id: held!.id });
+    const invariants = await checkTaskInvariants(fleet.tasks, async () =>
+      [...(await fleet.taskCounts()).values()].reduce((sum, n) => sum + n, 0),
+    );
+    process.stdout.write(
+      `# ${canary.ids.length} canary tasks; invariants checked over ${invariants.tasks} tasks\n`,
+    );
+    assert.deepEqual([...problems, ...invariants.problems], []);
+  });
+});
