@@ -21,7 +21,11 @@ const POSTGRES_ONLY = '.postgres.test.js';
 const unitDirs = ['proto/dist', 'coordinator/dist', 'workerd/dist', 'cli/dist', 'gateway/dist'];
 /** Started first so that the long files overlap the short ones. */
 const slowFirst = [
+  'fuzz-worker-stream',
+  'fuzz-task-service',
   'throughput',
+  'fuzz-fleet-service',
+  'fuzz-admin-service',
   'coordinator-crash',
   'readme-tour',
   'dashboard',

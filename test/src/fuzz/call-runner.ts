@@ -26,10 +26,11 @@ export class CallRunner {
   // biome-ignore lint/suspicious/noExplicitAny: methods are looked up by name from the descriptor.
   private readonly clients = new Map<string, Record<string, (...args: any[]) => any>>();
 
-  constructor(
-    coordinatorAddress: string,
-    private readonly gatewayUrl: string,
-  ) {
+  /** The in-process gateway's base URL (it changes when the coordinator restarts). */
+  gatewayUrl: string;
+
+  constructor(coordinatorAddress: string, gatewayUrl: string) {
+    this.gatewayUrl = gatewayUrl;
     this.grpc = createGrpcTransport({ baseUrl: `http://${coordinatorAddress}` });
   }
 

@@ -12,6 +12,8 @@ export class RealWorkerCanary {
   readonly ids: string[] = [];
   private stopping = false;
   private readonly loops: Promise<void>[] = [];
+  /** The first call that failed (the loops stop there; stop() rethrows it). */
+  private failure: Error | undefined;
 
   constructor(private readonly fleet: Fleet) {}
 
@@ -23,6 +25,7 @@ export class RealWorkerCanary {
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all(this.loops);
+    if (this.failure) throw this.failure;
   }
 
   /** Submits `count` more and waits until all succeeded. */
@@ -31,7 +34,11 @@ export class RealWorkerCanary {
   }
 
   private async loop(): Promise<void> {
-    while (!this.stopping) await this.runOne();
+    try {
+      while (!this.stopping && !this.failure) await this.runOne();
+    } catch (error) {
+      this.failure ??= new Error(`a canary call failed: ${(error as Error).message}`);
+    }
   }
 
   private async runOne(): Promise<void> {

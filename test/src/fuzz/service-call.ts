@@ -49,6 +49,14 @@ export class ServiceCall {
   }
 }
 
+/** The methods to fuzz: all, or those TASKWIRE_FUZZ_METHODS names (a local run chasing one failure). */
+export function fuzzedMethods(service: DescService): DescMethod[] {
+  const only = process.env['TASKWIRE_FUZZ_METHODS']?.split(',');
+  const methods = service.methods.filter((method) => !only || only.includes(method.name));
+  if (methods.length === 0) throw new Error(`TASKWIRE_FUZZ_METHODS names no method of ${service.name}`);
+  return methods;
+}
+
 /** One stream in five is cancelled by the client right after it opened (before any answer). */
 const earlyCancel = fc.oneof(
   { arbitrary: fc.constant(undefined), weight: 4 },
@@ -76,10 +84,7 @@ export function serviceCalls(
       ),
     }),
   );
-  // TASKWIRE_FUZZ_METHODS=GetTask,WatchTask fuzzes only those (a local run chasing one failure).
-  const only = process.env['TASKWIRE_FUZZ_METHODS']?.split(',');
-  const methods = service.methods.filter((method) => !only || only.includes(method.name));
-  if (methods.length === 0) throw new Error(`TASKWIRE_FUZZ_METHODS names no method of ${service.name}`);
+  const methods = fuzzedMethods(service);
   return fc.oneof(
     ...methods.map((method) =>
       fc

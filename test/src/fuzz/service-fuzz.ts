@@ -9,12 +9,19 @@ import { spec } from '../support/specs.js';
 import { listAllTasks } from '../support/task-queries.js';
 import { CallRunner } from './call-runner.js';
 import { forEachConcurrently } from './concurrently.js';
+import { CoordinatorGuard } from './coordinator-guard.js';
 import { surveyMode } from './failure-survey.js';
 import { CUT_LENGTHS, straddling } from './hostile-values.js';
 import { MessageArbitraries } from './message-arbitrary.js';
 import { OutcomeTally } from './outcome-tally.js';
 import { fuzzInputs, runLanes } from './run-lanes.js';
-import { type AuthChoice, ServiceCall, serviceCalls, type WireProtocol } from './service-call.js';
+import {
+  type AuthChoice,
+  fuzzedMethods,
+  ServiceCall,
+  serviceCalls,
+  type WireProtocol,
+} from './service-call.js';
 import { DEFAULT_AUTH_LABEL, serviceFailure } from './service-failure.js';
 import { prepareServiceFixtures, type ServiceFixtures } from './service-fixtures.js';
 import { type Identity, stringLeaves } from './string-leaves.js';
@@ -47,9 +54,12 @@ export async function fuzzService(t: TestContext, service: DescService): Promise
   );
   const runner = new CallRunner(fleet.address, gateway.url);
   const tally = new OutcomeTally();
+  const guard = new CoordinatorGuard(fleet.coordinator, async () => {
+    runner.gatewayUrl = (await gatewayOf(fleet.coordinator.process)).url;
+  });
 
   await t.test('NUL and lone surrogates in every string field of every method', async () => {
-    const problems = await sweepStringFields(service, fixtures, runner, admin);
+    const problems = await sweepStringFields(service, fixtures, runner, admin, guard);
     assert.deepEqual(problems, []);
   });
 
@@ -60,12 +70,16 @@ export async function fuzzService(t: TestContext, service: DescService): Promise
       inputs: INPUTS_PER_SERVICE,
       lanes: LANES,
       timeLimitMs: TIME_LIMIT_MS,
-      check: async (call) => {
-        const started = performance.now();
-        const outcome = await runner.run(call);
-        tally.add(`${call.name} ${call.protocol}`, outcome.code, performance.now() - started);
-        return acceptable(outcome) ? [] : [serviceFailure(call, outcome)];
-      },
+      check: (call) =>
+        guard.run(
+          async () => {
+            const started = performance.now();
+            const outcome = await runner.run(call);
+            tally.add(`${call.name} ${call.protocol}`, outcome.code, performance.now() - started);
+            return acceptable(outcome) ? [] : [serviceFailure(call, outcome)];
+          },
+          (reason) => serviceFailure(call, { code: 'COORDINATOR CRASHED', message: reason }),
+        ),
     });
     process.stdout.write(`# ${service.name}: ${result.inputs} inputs in ${result.seconds.toFixed(1)} s\n`);
     for (const line of tally.lines()) process.stdout.write(`#   ${line}\n`);
@@ -75,7 +89,13 @@ export async function fuzzService(t: TestContext, service: DescService): Promise
   });
 
   await t.test('the coordinator still runs, answers and keeps its invariants', async () => {
-    assert.equal(fleet.coordinator.process.exitStatus, undefined, 'the coordinator process is alive');
+    assert.equal(guard.restarts, 0, `the coordinator crashed ${guard.restarts} times (restarted each time)`);
+    const status = fleet.coordinator.process.exitStatus;
+    assert.equal(
+      status,
+      undefined,
+      `the coordinator exited (${JSON.stringify(status)}):\n${lastLines(fleet)}`,
+    );
     await stillWorks(fleet, fixtures);
     const { tasks, problems } = await checkTaskInvariants(fleet.tasks, async () =>
       [...(await fleet.taskCounts()).values()].reduce((sum, n) => sum + n, 0),
@@ -122,6 +142,7 @@ async function sweepStringFields(
   fixtures: ServiceFixtures,
   runner: CallRunner,
   auth: AuthChoice,
+  guard: CoordinatorGuard,
 ): Promise<string[]> {
   const identity: Identity = (schema) =>
     Object.fromEntries(
@@ -129,7 +150,7 @@ async function sweepStringFields(
         .filter((field) => IDENTITY_FIELDS.has(field.name) && fixtures.hints(field)?.[0] !== undefined)
         .map((field) => [field.localName, fixtures.hints(field)![0]]),
     );
-  const calls = service.methods.flatMap((method) =>
+  const calls = fuzzedMethods(service).flatMap((method) =>
     stringLeaves(method.input, identity).flatMap((leaf) =>
       SWEEP.map(([protocol, value, kind]) => ({
         what: `${service.name}.${method.name} ${leaf.path} = ${kind} over ${protocol}`,
@@ -147,11 +168,22 @@ async function sweepStringFields(
   );
   const problems: string[] = [];
   await forEachConcurrently(calls, LANES, async ({ what, call }) => {
-    const outcome = await runner.run(call);
-    if (!acceptable(outcome)) problems.push(`${what}: ${outcome.code}: ${outcome.message}`);
+    const found = await guard.run(
+      async () => {
+        const outcome = await runner.run(call);
+        return acceptable(outcome) ? [] : [`${what}: ${outcome.code}: ${outcome.message}`];
+      },
+      (reason) => `${what}: the coordinator crashed: ${reason}`,
+    );
+    problems.push(...found);
   });
   process.stdout.write(`# string sweep: ${calls.length} calls, ${problems.length} not acceptable\n`);
   return problems.sort();
+}
+
+/** The coordinator's last output lines, for a report. */
+function lastLines(fleet: Fleet): string {
+  return fleet.coordinator.process.dump().split('\n').slice(-12).join('\n');
 }
 
 /** The real worker (resumed, its slots freed) runs a new task to the end. */
