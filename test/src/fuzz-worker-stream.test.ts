@@ -60,12 +60,14 @@ test('the worker stream answers hostile frames per task or ends only that stream
       if ((await runOn(sweep.scenario, lanes[slot]!)).failures.length > 0) suspects.push(sweep);
     });
     // Reports of all workers share one transaction per round: a stream may have been closed
-    // for ANOTHER stream's report. Each suspect runs again alone, so that each problem names its
-    // own cause; those that pass alone were collateral damage.
+    // for ANOTHER stream's report (or its lane inherited a task an earlier report poisoned). Each
+    // suspect runs again alone, as a worker of its own, so that each problem names its own
+    // cause; those that pass alone were collateral damage.
     const problems: string[] = [];
     let collateral = 0;
-    for (const { what, scenario } of suspects) {
-      const { failures } = await runOn(scenario, lanes[0]!);
+    for (const [i, { what, scenario }] of suspects.entries()) {
+      const solo: LaneState = { workerId: `fuzz-solo-${i}`, kind: `fuzz.solo-${i}`, held: [], foreign };
+      const { failures } = await runOn(scenario, solo);
       if (failures.length === 0) collateral++;
       for (const f of failures) problems.push(`${what}: ${f.subject} → ${f.code}: ${f.message}`);
     }

@@ -10,6 +10,9 @@ export function crashReason(dump: string): string {
   return `${lines[at]!.replace('[stderr]', '').trim()} ${frame.replace('[stderr]', '').trim()}`;
 }
 
+/** How long a process whose connection dropped is given to be seen exiting. */
+const EXIT_NOTICE_MS = 2000;
+
 /**
  * Keeps the fuzzed coordinator up: a crash is a finding, not the end of the run. When a call fails
  * and the process has died, the coordinator is restarted (same store and port) and the call run
@@ -56,14 +59,22 @@ export class CoordinatorGuard {
    * the coordinator is dead, retries it alone after a restart, and resolves with what the retry
    * found, or with the crash (the error the process printed) when the retry killed it again.
    */
-  async run<F>(attempt: () => Promise<F[]>, crashed: (reason: string) => F): Promise<F[]> {
+  async run<F>(
+    attempt: () => Promise<F[]>,
+    crashed: (reason: string) => F,
+    /** Failures that look like a lost connection: the process may be dying; its exit is awaited. */
+    lostConnection: (failures: F[]) => boolean,
+  ): Promise<F[]> {
     const first = await this.tracked(attempt);
-    if (first.length === 0 || !this.dead) return first;
+    if (first.length === 0) return first;
+    if (lostConnection(first)) await this.exitWithin(EXIT_NOTICE_MS);
+    if (!this.dead) return first;
     const retry = this.suspects.then(() => {
       const alone = (async () => {
         await this.quiet();
         await this.ensureRunning();
         const again = await attempt();
+        if (again.length > 0 && lostConnection(again)) await this.exitWithin(EXIT_NOTICE_MS);
         return this.dead ? [crashed(crashReason(this.coordinator.process.dump()))] : again;
       })();
       this.exclusive = alone.finally(() => {
@@ -84,6 +95,18 @@ export class CoordinatorGuard {
     } finally {
       if (--this.inflight === 0) this.drained?.();
     }
+  }
+
+  /** Waits for the process to exit, at most `ms` (the client may see the connection drop first). */
+  private async exitWithin(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.coordinator.process.exited,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ms);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   /** Resolves once no call is in flight. */

@@ -3,12 +3,20 @@ import type { JsonValue } from '@bufbuild/protobuf';
 const MAX_STRING = 60;
 const MAX_ITEMS = 6;
 
-/** A long string as `"head…" (N chars)`, or `N × "c"` when it repeats one character. */
+/**
+ * A long string, readable: `129 × "x"`, `63 × "x" + "🙂"` when it starts with a run of one
+ * character, else its head and tail with its length.
+ */
 function shortString(value: string): string {
   if (value.length <= MAX_STRING) return JSON.stringify(value);
   const first = value[0]!;
-  if (value === first.repeat(value.length)) return `${value.length} × ${JSON.stringify(first)}`;
-  return `${JSON.stringify(value.slice(0, MAX_STRING))}… (${value.length} chars)`;
+  let run = 1;
+  while (run < value.length && value[run] === first) run++;
+  if (run >= 20) {
+    const rest = value.slice(run);
+    return `${run} × ${JSON.stringify(first)}${rest ? ` + ${shortString(rest)}` : ''}`;
+  }
+  return `${JSON.stringify(value.slice(0, 40))}…${JSON.stringify(value.slice(-12))} (${value.length} chars)`;
 }
 
 /**

@@ -56,7 +56,9 @@ export function exactlyOnceProblems(id: string, events: readonly TaskEvent[], wo
   const problems: string[] = [];
   if (of('accepted').length !== 1) problems.push(`accepted ${of('accepted').length} times`);
   if (of('succeeded').length !== 1) problems.push(`succeeded ${of('succeeded').length} times`);
-  if (events.some((event) => event.attempt > 1)) problems.push('an attempt after the first');
+  // A stale report (a stranger's, about any attempt number) is recorded, not run.
+  if (events.some((event) => event.attempt > 1 && event.type !== 'stale_report'))
+    problems.push('an attempt after the first');
   if (of('accepted').some((event) => event.workerId !== workerId))
     problems.push('accepted by another worker');
   return problems.map((problem) => `canary ${id}: ${problem} (${historyOf(events)})`);

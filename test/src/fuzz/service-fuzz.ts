@@ -79,6 +79,7 @@ export async function fuzzService(t: TestContext, service: DescService): Promise
             return acceptable(outcome) ? [] : [serviceFailure(call, outcome)];
           },
           (reason) => serviceFailure(call, { code: 'COORDINATOR CRASHED', message: reason }),
+          (failures) => failures.some((f) => lostConnection(f.code, f.message)),
         ),
     });
     process.stdout.write(`# ${service.name}: ${result.inputs} inputs in ${result.seconds.toFixed(1)} s\n`);
@@ -174,11 +175,20 @@ async function sweepStringFields(
         return acceptable(outcome) ? [] : [`${what}: ${outcome.code}: ${outcome.message}`];
       },
       (reason) => `${what}: the coordinator crashed: ${reason}`,
+      (found) => found.some((text) => lostConnection(text, text)),
     );
     problems.push(...found);
   });
   process.stdout.write(`# string sweep: ${calls.length} calls, ${problems.length} not acceptable\n`);
   return problems.sort();
+}
+
+/** An answer that may mean the process died under the call (not one it sent). */
+function lostConnection(code: string, message: string): boolean {
+  return (
+    /Unavailable|Canceled|STALLED|TIMEOUT/.test(code) ||
+    /fetch failed|ECONNREFUSED|stream closed/.test(message)
+  );
 }
 
 /** The coordinator's last output lines, for a report. */
