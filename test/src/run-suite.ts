@@ -64,7 +64,8 @@ async function integrationRun(
     env: { ...process.env, ...env, TASKWIRE_TEST_STORE: store, [suiteRunEnv]: runId },
     concurrency: 2,
     testTimeoutMs: 3 * minute,
-    runTimeoutMs: 12 * minute,
+    // The fuzz files alone take several minutes per store (test/README.md, Fuzzing).
+    runTimeoutMs: 20 * minute,
   });
   const leftovers = await killLeftovers(runId);
   if (leftovers > 0) {

@@ -12,6 +12,12 @@ export function fuzzInputs(ciDefault: number): number {
   return value;
 }
 
+/**
+ * A fuzz test file's bound: 10,000 inputs take 1-2 minutes per part on these 2-core machines
+ * (PGlite is the slower store), more than run-suite's default of 3 minutes for a whole test.
+ */
+export const FUZZ_TEST_TIMEOUT_MS = 5 * 60_000;
+
 /** TASKWIRE_FUZZ_SEED replays a run (fast-check prints the seed of a failing lane). */
 function baseSeed(): number {
   const value = process.env['TASKWIRE_FUZZ_SEED'];

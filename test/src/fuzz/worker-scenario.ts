@@ -139,8 +139,8 @@ export function workerScenarios(): fc.Arbitrary<WorkerScenario> {
   // Frames that may end the stream (raw bytes, any message: a second hello) are rare enough
   // that most streams get through all their frames to the probe.
   const frame: fc.Arbitrary<Frame> = fc.oneof(
-    { arbitrary: updates.map((message) => ({ kind: 'message' as const, message })), weight: 24 },
-    { arbitrary: heartbeat.map((message) => ({ kind: 'message' as const, message })), weight: 4 },
+    { arbitrary: updates.map((message) => ({ kind: 'message' as const, message })), weight: 48 },
+    { arbitrary: heartbeat.map((message) => ({ kind: 'message' as const, message })), weight: 8 },
     { arbitrary: anyMessage.map((message) => ({ kind: 'message' as const, message })), weight: 1 },
     { arbitrary: rawFrame.map((bytes) => ({ kind: 'raw' as const, bytes })), weight: 1 },
     {
@@ -158,6 +158,6 @@ export function workerScenarios(): fc.Arbitrary<WorkerScenario> {
     },
   );
   return fc
-    .tuple(opening, fc.array(frame, { maxLength: 24, size: 'medium' }))
+    .tuple(opening, fc.array(frame, { maxLength: 24, size: 'max' }))
     .map(([first, frames]) => new WorkerScenario(first, frames));
 }

@@ -53,6 +53,8 @@ export class WorkerStreamRun {
   private readonly failures: Failure[] = [];
   /** Set once a frame broke the protocol: from then on, ending the stream is allowed. */
   private broken: string | undefined;
+  /** Attempts assigned to (or resumed by) this stream. */
+  assigned = 0;
   /** Generated messages sent (a flood counts once), and frames written (floods in full). */
   readonly sent = { messages: 0, frames: 0 };
 
@@ -161,6 +163,7 @@ export class WorkerStreamRun {
       const assigned = await this.stream.next((m) => assignsOf(m).length > 0, 3000).catch(() => undefined);
       if (assigned) this.lane.held.push(...assignsOf(assigned));
     }
+    this.assigned = this.lane.held.length;
     return true;
   }
 
