@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { create, fromBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { Code } from '@connectrpc/connect';
 import {
   type CoordinatorMessage,
@@ -16,6 +16,10 @@ import type { Frame, Opening, WorkerScenario } from './worker-scenario.js';
 
 /** Codes a `rejected` command may carry (worker_service.proto, UpdateRejected). */
 const REJECTION_CODES = new Set([Code.InvalidArgument, Code.ResourceExhausted, Code.FailedPrecondition]);
+/** How a stream may end for a bad first message or a protocol break (a frame over the limit too). */
+const ENDING_CODES = new Set([Code.InvalidArgument, Code.ResourceExhausted]);
+/** The coordinator's largest stream message (config.ts, maxMessageBytes). */
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 const WAIT_MS = 15_000;
 
 /** A frame that breaks the protocol itself: the coordinator may end the stream for it (only). */
@@ -45,8 +49,9 @@ const codeName = (code: number) => Code[code] ?? String(code);
 /**
  * Plays one scenario as one lane's worker and judges what the coordinator did: a bad first
  * message (or a second hello, an empty message, undecodable bytes) may end THAT stream, with
- * INVALID_ARGUMENT; any other report is answered per task, so the stream must still answer a
- * probe afterwards; every `rejected` command carries a code of the protocol and a reason.
+ * INVALID_ARGUMENT (RESOURCE_EXHAUSTED for a frame over the message limit); any other report is
+ * answered per task, so the stream must still answer a probe afterwards; every `rejected`
+ * command carries a code of the protocol and a reason.
  */
 export class WorkerStreamRun {
   private readonly stream: RawWorkerStream;
@@ -139,7 +144,7 @@ export class WorkerStreamRun {
       const end = await endWithin(this.stream, WAIT_MS);
       if (!end)
         this.fail('first message', 'STILL OPEN', 'a stream that did not start with hello was not ended');
-      else if (end.code !== Code.InvalidArgument)
+      else if (!ENDING_CODES.has(end.code))
         this.fail('first message', codeName(end.code), end.details || '(no details)');
       return false;
     }
@@ -150,7 +155,7 @@ export class WorkerStreamRun {
     if (!welcome || !('body' in welcome)) {
       const end = await endWithin(this.stream, 1000);
       if (!end) this.fail('hello', 'TIMEOUT', 'no welcome and no refusal');
-      else if (end.code !== Code.InvalidArgument)
+      else if (!ENDING_CODES.has(end.code))
         this.fail('hello', codeName(end.code), end.details || '(no details)');
       return false;
     }
@@ -178,15 +183,18 @@ export class WorkerStreamRun {
     }
     const message = resolvePlaceholders(frame.message, this.lane);
     if (breaksProtocol(message)) this.broken = `a ${message.body.case ?? 'empty'} message`;
+    const bytes = toBinary(WorkerMessageSchema, message);
+    if (bytes.length > MAX_MESSAGE_BYTES)
+      this.broken = `a frame of ${bytes.length} bytes, over the message limit`;
     const count = frame.kind === 'flood' ? frame.count : 1;
-    for (let i = 0; i < count; i++) this.stream.send(message);
+    for (let i = 0; i < count; i++) this.stream.sendRaw(bytes);
   }
 
   /** After the frames: the stream is still there and answers a report about an unknown task. */
   private async finish(): Promise<void> {
     if (this.broken) {
       const end = await endWithin(this.stream, WAIT_MS);
-      if (end && end.code !== Code.InvalidArgument)
+      if (end && !ENDING_CODES.has(end.code))
         this.fail(`after ${this.broken}`, codeName(end.code), end.details || '(no details)');
       return;
     }
