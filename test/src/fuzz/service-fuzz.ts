@@ -145,11 +145,16 @@ async function sweepStringFields(
   auth: AuthChoice,
   guard: CoordinatorGuard,
 ): Promise<string[]> {
+  // Names from the pools; a singular enum (a token's role) its first declared value after 0.
   const identity: Identity = (schema) =>
     Object.fromEntries(
-      schema.fields
-        .filter((field) => IDENTITY_FIELDS.has(field.name) && fixtures.hints(field)?.[0] !== undefined)
-        .map((field) => [field.localName, fixtures.hints(field)![0]]),
+      schema.fields.flatMap((field): Array<[string, unknown]> => {
+        const pooled = IDENTITY_FIELDS.has(field.name) ? fixtures.hints(field)?.[0] : undefined;
+        if (pooled !== undefined) return [[field.localName, pooled]];
+        const declared =
+          field.fieldKind === 'enum' ? field.enum.values.find((v) => v.number !== 0) : undefined;
+        return declared ? [[field.localName, declared.number]] : [];
+      }),
     );
   const calls = fuzzedMethods(service).flatMap((method) =>
     stringLeaves(method.input, identity).flatMap((leaf) =>
