@@ -24,7 +24,11 @@ const isChaos = (file: string) => basename(file).startsWith('chaos');
 const unitDirs = ['proto/dist', 'coordinator/dist', 'workerd/dist', 'cli/dist', 'gateway/dist'];
 /** Started first so that the long files overlap the short ones. */
 const slowFirst = [
+  'fuzz-worker-stream',
+  'fuzz-task-service',
   'throughput',
+  'fuzz-fleet-service',
+  'fuzz-admin-service',
   'coordinator-crash',
   'readme-tour',
   'dashboard',
@@ -64,7 +68,8 @@ async function integrationRun(
     env: { ...process.env, ...env, TASKWIRE_TEST_STORE: store, [suiteRunEnv]: runId },
     concurrency: name === store ? 2 : 1,
     testTimeoutMs: 3 * minute,
-    runTimeoutMs: 12 * minute,
+    // The fuzz files alone take several minutes per store (test/README.md, Fuzzing).
+    runTimeoutMs: 20 * minute,
   });
   const leftovers = await killLeftovers(runId);
   if (leftovers > 0) {

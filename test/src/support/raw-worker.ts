@@ -1,9 +1,8 @@
-import { create, type MessageInitShape } from '@bufbuild/protobuf';
-import { type ClientDuplexStream, credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
+import { create, fromBinary, type MessageInitShape, toBinary } from '@bufbuild/protobuf';
+import { type ClientDuplexStream, credentials, Client as GrpcClient, Metadata } from '@grpc/grpc-js';
 import {
   type CoordinatorMessage,
-  grpcServiceDefinition,
-  type WorkerMessage,
+  CoordinatorMessageSchema,
   WorkerMessageSchema,
   WorkerService,
 } from '@taskwire/proto';
@@ -15,20 +14,33 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
+/** How a stream ended: the gRPC status code (0 OK) and its details. */
+export interface StreamEnd {
+  code: number;
+  details: string;
+}
+
+const passThrough = (bytes: Buffer) => bytes;
+
 /**
  * A WorkerService.Connect stream opened by hand with grpc-js, speaking the schema directly: lets a
- * test act as a worker (e.g. send a late result for an old attempt) without workerd.
+ * test act as a worker (e.g. send a late result for an old attempt) without workerd. Frames go
+ * out as bytes (`sendRaw` writes ones that are no WorkerMessage at all).
  */
 export class RawWorkerStream {
-  private readonly received: CoordinatorMessage[] = [];
+  /** Every message received, in order. */
+  readonly received: CoordinatorMessage[] = [];
+  /** Settles with the status once the coordinator (or close()) ends the stream. */
+  readonly ended: Promise<StreamEnd>;
   private readonly waiters = new Set<Waiter>();
   private failure: Error | undefined;
 
   private constructor(
-    private readonly client: InstanceType<ReturnType<typeof makeGenericClientConstructor>>,
-    private readonly call: ClientDuplexStream<WorkerMessage, CoordinatorMessage>,
+    private readonly client: GrpcClient,
+    private readonly call: ClientDuplexStream<Buffer, Buffer>,
   ) {
-    call.on('data', (message: CoordinatorMessage) => {
+    call.on('data', (bytes: Buffer) => {
+      const message = fromBinary(CoordinatorMessageSchema, bytes);
       this.received.push(message);
       for (const waiter of this.waiters) {
         if (waiter.predicate(message)) {
@@ -37,6 +49,7 @@ export class RawWorkerStream {
         }
       }
     });
+    this.ended = new Promise((resolve) => call.on('status', (status) => resolve(status)));
     const fail = (error: Error) => {
       this.failure ??= error;
       for (const waiter of this.waiters) waiter.reject(this.failure);
@@ -46,17 +59,26 @@ export class RawWorkerStream {
     call.on('end', () => fail(new Error('the coordinator ended the worker stream')));
   }
 
-  static open(address: string): RawWorkerStream {
-    const Client = makeGenericClientConstructor(grpcServiceDefinition(WorkerService), 'WorkerService');
-    const client = new Client(address, credentials.createInsecure());
-    const call = (
-      client as unknown as Record<string, () => ClientDuplexStream<WorkerMessage, CoordinatorMessage>>
-    )['Connect']!();
+  static open(address: string, headers: Record<string, string> = {}): RawWorkerStream {
+    const client = new GrpcClient(address, credentials.createInsecure());
+    const metadata = new Metadata();
+    for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
+    const call = client.makeBidiStreamRequest<Buffer, Buffer>(
+      `/${WorkerService.typeName}/Connect`,
+      passThrough,
+      passThrough,
+      metadata,
+    );
     return new RawWorkerStream(client, call);
   }
 
   send(message: MessageInitShape<typeof WorkerMessageSchema>): void {
-    this.call.write(create(WorkerMessageSchema, message));
+    this.sendRaw(toBinary(WorkerMessageSchema, create(WorkerMessageSchema, message)));
+  }
+
+  /** Writes one frame of exactly these bytes. */
+  sendRaw(bytes: Uint8Array): void {
+    this.call.write(Buffer.from(bytes));
   }
 
   /** The first message received (so far or later) for which `predicate` holds. */

@@ -1,0 +1,10 @@
+import { test } from 'node:test';
+import { AdminService } from '@taskwire/proto';
+import { FUZZ_TEST_TIMEOUT_MS } from './fuzz/run-lanes.js';
+import { fuzzService } from './fuzz/service-fuzz.js';
+
+test(
+  'every AdminService method answers hostile input with a code a user can act on',
+  { timeout: FUZZ_TEST_TIMEOUT_MS },
+  (t) => fuzzService(t, AdminService),
+);
