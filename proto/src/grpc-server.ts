@@ -20,7 +20,7 @@ import {
   type sendUnaryData,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { grpcServiceDefinition } from './grpc-definition.js';
+import { grpcServiceDefinition, UndecodableRequest } from './grpc-definition.js';
 
 /** Runs before every call; throw a ConnectError to refuse it (e.g. authentication). */
 export type GrpcCallGuard = (context: HandlerContext) => void | Promise<void>;
@@ -42,7 +42,7 @@ export function addServiceImpl<S extends DescService>(
     if (!methodSpec) continue;
     handlers[method.name] = makeHandler(service, methodSpec, options);
   }
-  server.addService(grpcServiceDefinition(service), handlers);
+  server.addService(grpcServiceDefinition(service, { serving: true }), handlers);
 }
 
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
@@ -83,7 +83,22 @@ function metadataToHeaders(metadata: Metadata): Headers {
 
 function toStatus(error: unknown): Partial<ServerErrorResponse> {
   const connectError = ConnectError.from(error);
-  return { code: connectError.code as number as grpcStatus, details: connectError.rawMessage };
+  // grpc-js URI-encodes the message: half a character in it would throw (and end the process).
+  const details = (connectError.rawMessage as string & { toWellFormed(): string }).toWellFormed();
+  return { code: connectError.code as number as grpcStatus, details };
+}
+
+/** Refuses a request that did not decode (see UndecodableRequest). */
+function refuseUndecodable(request: unknown): void {
+  if (request instanceof UndecodableRequest) throw new ConnectError(request.message, Code.InvalidArgument);
+}
+
+/** The requests of a stream, which end with INVALID_ARGUMENT at the first that did not decode. */
+async function* decodedRequests(requests: AsyncIterable<unknown>): AsyncIterable<unknown> {
+  for await (const request of requests) {
+    refuseUndecodable(request);
+    yield request;
+  }
 }
 
 function toMessage(schema: DescMessage, value: unknown) {
@@ -103,6 +118,7 @@ function makeHandler(
         const context = contextFor(service, spec, call, options.shutdownSignal);
         (async () => {
           await options.guard?.(context);
+          refuseUndecodable(call.request);
           // biome-ignore lint/suspicious/noExplicitAny: the request was decoded with the method's schema.
           return toMessage(output, await spec.impl(call.request as any, context));
         })().then(
@@ -123,6 +139,7 @@ function makeHandler(
         const run = async () => spec.impl(call.request as any, context);
         pump(call, context, output, async () => {
           await options.guard?.(context);
+          refuseUndecodable(call.request);
           return run();
         });
       };
@@ -130,7 +147,7 @@ function makeHandler(
       return (call: ServerDuplexStream<unknown, unknown>) => {
         const context = contextFor(service, spec, call, options.shutdownSignal);
         // Never `for await (... of call)`: ending that loop destroys the stream (see TOOLCHAIN.md).
-        const requests = call.iterator({ destroyOnReturn: false }) as AsyncIterable<never>;
+        const requests = decodedRequests(call.iterator({ destroyOnReturn: false })) as AsyncIterable<never>;
         pump(call, context, output, async () => {
           await options.guard?.(context);
           return spec.impl(requests, context);
@@ -162,8 +179,15 @@ function pump(
       call.end();
     },
     (error: unknown) => {
+      // A call ended from the server side (endCall) rejects its wait for 'drain' with an
+      // AbortError: the stream ends with the reason it was ended for, not as CANCELLED.
+      const reason = context.signal.aborted && isAbortError(error) ? context.signal.reason : error;
       context.abort();
-      if (!call.cancelled) call.emit('error', toStatus(error));
+      if (!call.cancelled) call.emit('error', toStatus(reason ?? error));
     },
   );
+}
+
+function isAbortError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
 }

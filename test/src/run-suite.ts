@@ -13,11 +13,14 @@ import { runNodeTests, type TestRunResult } from './suite/node-test-run.js';
  * `npm test`: the packages' unit tests once, then the integration tests in test/dist twice, on
  * PGlite and on PostgreSQL. PostgreSQL being unreachable fails the run; nothing is skipped.
  * `*.postgres.test.js` files run on PostgreSQL only: what they test (several coordinators on one
- * database) cannot exist on PGlite, which belongs to one process. `chaos*.test.js` (the fault
- * suite) runs last, alone, on PostgreSQL.
+ * database) cannot exist on PGlite, which belongs to one process. The fuzz files
+ * (`fuzz-*.test.js`) run once, on PostgreSQL: they probe the coordinator's answers to hostile
+ * input, and PGlite is the same engine with the same text rules (the other files cover both
+ * stores). `chaos*.test.js` (the fault suite) runs last, alone, on PostgreSQL.
  */
 
 const POSTGRES_ONLY = '.postgres.test.js';
+const isPostgresOnly = (file: string) => file.endsWith(POSTGRES_ONLY) || basename(file).startsWith('fuzz-');
 /** The fault suite (its own PostgreSQL cluster) loads the whole machine: it runs alone, last. */
 const isChaos = (file: string) => basename(file).startsWith('chaos');
 
@@ -68,8 +71,8 @@ async function integrationRun(
     env: { ...process.env, ...env, TASKWIRE_TEST_STORE: store, [suiteRunEnv]: runId },
     concurrency: name === store ? 2 : 1,
     testTimeoutMs: 3 * minute,
-    // The fuzz files alone take several minutes per store (test/README.md, Fuzzing).
-    runTimeoutMs: 20 * minute,
+    // The fuzz files alone take several minutes (test/README.md, Fuzzing).
+    runTimeoutMs: 15 * minute,
   });
   const leftovers = await killLeftovers(runId);
   if (leftovers > 0) {
@@ -142,7 +145,7 @@ async function runAll(started: number, results: TestRunResult[], scratch: string
   if (integrationFiles.length === 0) {
     results.push(failedRun('integration', 'no *.test.js under test/dist: run `npm run build` first'));
   } else {
-    const pgliteFiles = integrationFiles.filter((file) => !file.endsWith(POSTGRES_ONLY));
+    const pgliteFiles = integrationFiles.filter((file) => !isPostgresOnly(file));
     results.push(
       templateProblem
         ? failedRun('pglite', templateProblem)

@@ -3,6 +3,7 @@ import type { CommandContext, CommandSpec } from '../args/command-spec.js';
 import { parseDuration } from '../args/duration.js';
 import type { ParsedArgs } from '../args/parsed-args.js';
 import { parseInteger } from '../args/values.js';
+import { exitAfterShutdown } from '../dev/exit-after-shutdown.js';
 import {
   GATEWAY_OPTIONS,
   gatewayExtras,
@@ -72,7 +73,7 @@ async function run({ args, io }: CommandContext): Promise<number> {
   await gateway?.close();
   await metrics?.close();
   await coordinator.close();
-  return ExitCode.Ok;
+  return exitAfterShutdown(ExitCode.Ok);
 }
 
 function parseAuthMode(text: string | undefined): AuthMode {

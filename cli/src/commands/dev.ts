@@ -7,6 +7,7 @@ import { clientsFor, grpcTransportFor } from '../client/clients.js';
 import { DEV_TOKEN_FILE } from '../client/default-token.js';
 import { demoHintLines, submitDemoTasks } from '../dev/demo-tasks.js';
 import { ensureDevTokens } from '../dev/dev-tokens.js';
+import { exitAfterShutdown } from '../dev/exit-after-shutdown.js';
 import { GATEWAY_OPTIONS, gatewayExtras, parseGatewayPort } from '../dev/gateway-options.js';
 import { coordinatorAccessCheck, coordinatorServices } from '../dev/mount-coordinator.js';
 import { isAddressInUse, isPortFree, portInUseMessage } from '../dev/port-probe.js';
@@ -159,7 +160,7 @@ async function run(ctx: CommandContext): Promise<number> {
   io.stderr.write('stopping the coordinator...\n');
   await gateway.close();
   await coordinator.close();
-  return ended.signal ? ExitCode.Ok : ExitCode.Usage;
+  return exitAfterShutdown(ended.signal ? ExitCode.Ok : ExitCode.Usage);
 }
 
 export const devCommand: CommandSpec = {

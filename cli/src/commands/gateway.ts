@@ -2,6 +2,7 @@ import { createGrpcTransport } from '@connectrpc/connect-node';
 import { AdminService, FleetService, TaskService } from '@taskwire/proto';
 import type { CommandContext, CommandSpec } from '../args/command-spec.js';
 import { baseUrlFor } from '../client/address.js';
+import { exitAfterShutdown } from '../dev/exit-after-shutdown.js';
 import {
   DEFAULT_GATEWAY_PORT,
   GATEWAY_OPTIONS,
@@ -41,7 +42,7 @@ async function run({ args, io }: CommandContext): Promise<number> {
   const signal = await shutdownSignal(() => process.exit(ExitCode.Usage));
   io.stderr.write(`${signal}: shutting down the gateway\n`);
   await gateway.close();
-  return ExitCode.Ok;
+  return exitAfterShutdown(ExitCode.Ok);
 }
 
 export const gatewayCommand: CommandSpec = {

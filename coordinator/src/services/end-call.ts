@@ -8,3 +8,12 @@ import type { HandlerContext } from '@connectrpc/connect';
 export function endCall(context: HandlerContext): (reason: unknown) => void {
   return (reason) => (context as HandlerContext & { abort?: (reason?: unknown) => void }).abort?.(reason);
 }
+
+/**
+ * Runs `cleanup` once the call ends (the client went away, the deadline passed, the server shuts
+ * down), whether or not the stream's generator is ever resumed to run its own `finally`.
+ */
+export function whenCallEnds(context: HandlerContext, cleanup: () => void): void {
+  if (context.signal.aborted) cleanup();
+  else context.signal.addEventListener('abort', cleanup, { once: true });
+}

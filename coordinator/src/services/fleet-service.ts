@@ -7,7 +7,7 @@ import { readStats as readStatsOf } from '../stats/read-stats.js';
 import { StatsSampler } from '../stats/stats-sampler.js';
 import { listWorkers as listWorkersOf } from '../workers/list-workers.js';
 import { WorkerFeed } from '../workers/worker-feed.js';
-import { endCall } from './end-call.js';
+import { endCall, whenCallEnds } from './end-call.js';
 
 const STATS_INTERVAL_MS = 2000;
 /** 15 minutes of samples. */
@@ -68,9 +68,15 @@ export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
     async *watchWorkers(_request, context) {
       const changes = new AsyncQueue<WorkerChange>(10_000, 'WatchWorkers', endCall(context));
       const unsubscribe = rt.hub.onWorkers((change) => changes.push(change));
-      context.signal.addEventListener('abort', () => changes.close(), { once: true });
       const shown = await listWorkers();
       const unwatch = workerFeed.watch(shown);
+      // Also when the call ends with the generator never resumed (a client gone before the first
+      // message): the feed must not go on polling for nobody.
+      whenCallEnds(context, () => {
+        changes.close();
+        unwatch();
+        unsubscribe();
+      });
       try {
         for (const worker of shown) yield { worker };
         for await (const change of changes) {
@@ -107,7 +113,10 @@ export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
       const samples = new AsyncQueue<StatsSample>(10_000, 'WatchStats', endCall(context));
       const history = sampler.kept();
       const unwatch = sampler.watch((sample) => samples.push(sample));
-      context.signal.addEventListener('abort', () => samples.close(), { once: true });
+      whenCallEnds(context, () => {
+        samples.close();
+        unwatch();
+      });
       try {
         if (history.length > 0) yield { samples: history };
         for await (const sample of samples) yield { samples: [sample] };

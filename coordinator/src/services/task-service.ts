@@ -16,7 +16,8 @@ import { submitTasks as submit } from '../tasks/submit-tasks.js';
 import { isTerminal, type TaskRow } from '../tasks/task-row.js';
 import { PROTO_TO_STATE, STATE_TO_PROTO, taskToProto } from '../tasks/task-to-proto.js';
 import { validateId, validateSpec } from '../tasks/validate-spec.js';
-import { endCall } from './end-call.js';
+import { clipText } from '../validation/clip-text.js';
+import { endCall, whenCallEnds } from './end-call.js';
 
 const MAX_INPUT_BYTES = 64 * 1024;
 
@@ -83,7 +84,10 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
       const id = validateId(request.id);
       const changes = new AsyncQueue<TaskChange>(WATCH_QUEUE_LIMIT, 'WatchTask', endCall(context));
       const unsubscribe = rt.hub.onTask(id, (change) => changes.push(change));
-      context.signal.addEventListener('abort', () => changes.close(), { once: true });
+      whenCallEnds(context, () => {
+        changes.close();
+        unsubscribe();
+      });
       try {
         let row = await getTaskRow(rt.db, id);
         if (!row) throw notFound(id);
@@ -105,7 +109,10 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
       const states = new Set(request.states);
       const changes = new AsyncQueue<TaskChange>(WATCH_QUEUE_LIMIT, 'WatchTasks', endCall(context));
       const unsubscribe = rt.hub.onAnyTask((change) => changes.push(change));
-      context.signal.addEventListener('abort', () => changes.close(), { once: true });
+      whenCallEnds(context, () => {
+        changes.close();
+        unsubscribe();
+      });
       // Progress carries no kind or state: the row of a task not seen in a state change since
       // the watch began (one that was already running) is read once.
       const seen = new Map<string, TaskRow>();
@@ -130,7 +137,7 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
     },
 
     async cancelTask(request) {
-      const reason = request.reason.slice(0, 500) || 'cancelled by a user';
+      const reason = clipText(request.reason, 500) || 'cancelled by a user';
       const next = await changeTask(rt, validateId(request.id), (row) =>
         machine.requestCancel(row, reason, new Date()),
       );
@@ -192,6 +199,12 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
 
     async *tailTaskLogs(request, context) {
       const task = await load(request.id);
+      if (request.afterId < 0n || request.afterId > BigInt(Number.MAX_SAFE_INTEGER)) {
+        throw new ConnectError(
+          'after_id: must be a log line id from this API (0 or more)',
+          Code.InvalidArgument,
+        );
+      }
       let after = Number(request.afterId);
       // A signal per batch of new lines: one pending is as good as many.
       const added = new AsyncQueue<void>(WATCH_QUEUE_LIMIT, 'TailTaskLogs', endCall(context));
@@ -204,7 +217,11 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
           signal();
         }
       });
-      context.signal.addEventListener('abort', () => added.close(), { once: true });
+      whenCallEnds(context, () => {
+        added.close();
+        offLogs();
+        offTask();
+      });
       try {
         const readAll = async function* () {
           for (;;) {

@@ -10,6 +10,7 @@ import { AsyncQueue } from '../runtime/async-queue.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { setWorkerStatus } from '../sql/workers-sql.js';
 import { isTransientDbError } from '../store/transient-error.js';
+import { clipText } from '../validation/clip-text.js';
 import { findUnstorableField } from '../validation/unstorable-field.js';
 import { applyTaskUpdates } from '../workers/apply-task-updates.js';
 import { SessionInbox } from '../workers/session-inbox.js';
@@ -62,6 +63,10 @@ async function serve(
     }
     // Reports already read are applied (and answered, if the stream is still open).
     await inbox.idle();
+  } catch (error) {
+    // End the stream with this error, before the cleanup below would end it as if all went well.
+    session.close(streamError(error));
+    throw error;
   } finally {
     signal.removeEventListener('abort', onAbort);
     await rt.workers.close(session, 'stream ended');
@@ -79,13 +84,13 @@ async function handle(rt: Runtime, session: WorkerSession, inbox: SessionInbox, 
       return;
     case 'updates': {
       const items = body.value.items;
-      await inbox.enqueue('updates', () => applyTaskUpdates(rt, session, items));
+      await inbox.enqueueReports(items, (all) => applyTaskUpdates(rt, session, all));
       return;
     }
     case 'draining': {
       session.selfDraining = true;
       const reason = body.value.reason;
-      rt.log.info({ worker_id: session.id, reason: reason.slice(0, 200) }, 'worker drains');
+      rt.log.info({ worker_id: session.id, reason: clipText(reason, 200) }, 'worker drains');
       await inbox.enqueue('draining', async () => {
         await setWorkerStatus(rt.db, session.id, 'draining');
         await rt.workers.publish(session.id);

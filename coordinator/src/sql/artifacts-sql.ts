@@ -2,6 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { type Artifact, ArtifactSchema } from '@taskwire/proto';
 import type { Queryable } from '../store/db.js';
+import { clipText } from '../validation/clip-text.js';
 import { jsonRows } from './json-rows.js';
 
 export interface ArtifactRow {
@@ -74,7 +75,7 @@ export async function insertArtifacts(
           id: newId(),
           task_id: a.taskId,
           attempt: a.attempt,
-          name: a.name.slice(0, 255),
+          name: clipText(a.name, 255),
           content_type: a.contentType || 'application/octet-stream',
           size_bytes: a.data.length,
           data: a.data,

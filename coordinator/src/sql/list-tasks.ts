@@ -1,6 +1,7 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { Queryable } from '../store/db.js';
 import type { StateName, TaskRow } from '../tasks/task-row.js';
+import { isUuid } from '../tasks/uuid.js';
 
 export interface TaskFilter {
   states: StateName[];
@@ -12,13 +13,20 @@ export interface TaskFilter {
   pageToken: string;
 }
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
 /** Newest first, with a keyset cursor on (created_at, id) so pages stay stable under inserts. */
 export async function listTaskRows(q: Queryable, f: TaskFilter) {
   let cursor: [string, string] | null = null;
   if (f.pageToken) {
     try {
       cursor = JSON.parse(Buffer.from(f.pageToken, 'base64url').toString()) as [string, string];
-      if (!Array.isArray(cursor) || cursor.length !== 2) throw new Error('shape');
+      // A token is [created_at as ISO text, task id], as this API wrote it: nothing else reaches SQL.
+      const [created, id] = Array.isArray(cursor) && cursor.length === 2 ? cursor : [];
+      if (typeof created !== 'string' || !ISO_TIME.test(created) || Number.isNaN(Date.parse(created))) {
+        throw new Error('shape');
+      }
+      if (typeof id !== 'string' || !isUuid(id)) throw new Error('shape');
     } catch {
       throw new ConnectError('page_token: not a token from this API', Code.InvalidArgument);
     }

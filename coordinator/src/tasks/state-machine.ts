@@ -1,4 +1,5 @@
 import { Code } from '@connectrpc/connect';
+import { clipText } from '../validation/clip-text.js';
 import { backoffMs } from './retry-policy.js';
 import {
   type ErrorJson,
@@ -403,7 +404,7 @@ export function provideInput(task: TaskRow, value: string): Transition {
     task,
     { state: 'running', input_request: null, input_deadline: null, input_answer: value },
     'input_provided',
-    secret ? '(secret)' : value.slice(0, 200),
+    secret ? '(secret)' : clipText(value, 200),
   );
 }
 

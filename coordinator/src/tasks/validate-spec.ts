@@ -1,6 +1,7 @@
 import { durationMs, timestampDate } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { TaskSpec } from '@taskwire/proto';
+import { clipText } from '../validation/clip-text.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY } from './retry-policy.js';
 import type { RetryConfig } from './task-row.js';
 import { isUuid } from './uuid.js';
@@ -8,6 +9,9 @@ import { isUuid } from './uuid.js';
 export interface Limits {
   maxPayloadBytes: number;
 }
+
+/** 10000-01-01T00:00:00Z. */
+const MAX_TIME_MS = 253_402_300_800_000;
 
 /** A validated submission with every default filled in, ready to insert. */
 export interface NewTask {
@@ -70,6 +74,9 @@ export function validateSpec(
     invalid(f('priority'), 'must be between -1000 and 1000');
   }
   const runAt = spec.runAt ? timestampDate(spec.runAt) : now;
+  // Years 1970 to 9999: what every date in the store and in JavaScript can say.
+  if (!(runAt.getTime() >= 0 && runAt.getTime() < MAX_TIME_MS))
+    invalid(f('run_at'), 'must be between 1970 and 9999');
   const timeoutMs = optionalDuration(f('timeout'), spec.timeout);
   const scheduleToStartMs = optionalDuration(f('schedule_to_start_timeout'), spec.scheduleToStartTimeout);
   const inputTimeoutMs = optionalDuration(f('input_timeout'), spec.inputTimeout);
@@ -114,6 +121,6 @@ export function validateSpec(
 /** Throws INVALID_ARGUMENT unless `value` is a UUID. */
 export function validateId(value: string, field = 'id'): string {
   if (value === '') invalid(field, 'must not be empty');
-  if (!isUuid(value)) invalid(field, `"${value.slice(0, 64)}" is not a valid task id (a UUID)`);
+  if (!isUuid(value)) invalid(field, `"${clipText(value, 64)}" is not a valid task id (a UUID)`);
   return value.toLowerCase();
 }

@@ -68,6 +68,7 @@ export async function applyRound(rt: Runtime, jobs: readonly ReportJob[]): Promi
         ...job.stateful.map((r) => r.item.taskId),
         ...job.logs.map((l) => l.task_id),
         ...job.artifacts.map((a) => a.taskId),
+        ...job.refused.map((r) => r.note.task_id),
       ]),
     );
     const current = new Map(locked);
@@ -75,10 +76,21 @@ export async function applyRound(rt: Runtime, jobs: readonly ReportJob[]): Promi
     const endedHere = new Set<string>();
     const notes: TaskEventRecord[] = [];
     const outcomes = new Map<string, { succeeded: number; failed: number }>();
-    const replies = jobs.map((job) => job.refused.map((r) => r.reply));
-    for (const job of jobs) {
-      for (const { note } of job.refused) if (locked.has(note.task_id)) notes.push(note);
-    }
+    // A log line or file refused for its text is fenced like any: only the current attempt's
+    // worker gets the refusal noted on the task; anyone else is told the report is stale.
+    const replies = jobs.map((job) =>
+      job.refused.map(({ reply, note }): Reply => {
+        const row = locked.get(note.task_id);
+        if (row && currentFor(row, note.attempt, job.session.id)) {
+          notes.push(note);
+          return reply;
+        }
+        const why = row
+          ? staleReason(row, note.attempt, job.session.id)
+          : `task ${note.task_id} does not exist`;
+        return { ...reply, code: Code.FailedPrecondition, message: why };
+      }),
+    );
 
     jobs.forEach((job, j) => {
       const workerId = job.session.id;

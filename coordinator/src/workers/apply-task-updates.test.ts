@@ -111,6 +111,21 @@ for (const kind of ['pglite', 'postgres'] as const) {
       );
     });
 
+    it("a stranger's unstorable log line about another worker's task is stale, not noted on the task", async () => {
+      const rt = testRuntime(await openTestStore(kind));
+      const stranger = await TestWorker.connect(rt, { workerId: 'w-stranger', kinds: ['test.kind'] });
+      const row = await insertTaskRow(rt.db, {
+        state: 'running',
+        attempt: 1,
+        worker_id: 'w-holder',
+        lease_expires_at: new Date(Date.now() + 60_000),
+      });
+      await applyTaskUpdates(rt, stranger.session, [log(row.id, 9, 'not\u0000fine')]);
+      const refusal = await stranger.command('rejected', row.id);
+      assert.equal(refusal.kind.case === 'rejected' && refusal.kind.value.code, Code.FailedPrecondition);
+      assert.deepEqual(await eventsOf(rt, row.id), []);
+    });
+
     it('a report the store refuses for a reason no check caught is refused alone; the rest of its round is stored', async () => {
       const store = await openTestStore(kind);
       const rt = testRuntime(

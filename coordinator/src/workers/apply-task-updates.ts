@@ -3,6 +3,7 @@ import { type LogEntry, LogEntrySchema, type TaskUpdate, TaskUpdateSchema } from
 import type { Runtime } from '../runtime/runtime.js';
 import type { CompletedArtifact } from '../sql/artifacts-sql.js';
 import type { LogRow } from '../sql/task-logs-sql.js';
+import { clipText } from '../validation/clip-text.js';
 import { findUnstorableField } from '../validation/unstorable-field.js';
 import type { ReportJob } from './apply-round.js';
 import { recordProgress } from './record-progress.js';
@@ -78,7 +79,7 @@ function logRows(item: TaskUpdate, entries: readonly LogEntry[]): LogRow[] {
       seq: Number(e.seq),
       at: (e.at && isoOrUndefined(Number(e.at.seconds) * 1000 + Math.floor(e.at.nanos / 1e6))) || now,
       level: Number.isInteger(e.level) && e.level >= 0 && e.level <= 100 ? e.level : 0,
-      stream: (e.stream || 'log').slice(0, 64),
+      stream: clipText(e.stream || 'log', 64),
       text: e.text,
       truncated: e.truncated,
     }));

@@ -2,6 +2,7 @@ import { durationMs } from '@bufbuild/protobuf/wkt';
 import type { ProgressReport, TaskUpdate } from '@taskwire/proto';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ProgressJson } from '../tasks/task-row.js';
+import { clipText } from '../validation/clip-text.js';
 import type { WorkerSession } from './worker-session.js';
 
 /**
@@ -31,8 +32,8 @@ export function recordProgress(
   if (percent >= 100) samples.delete(item.taskId);
   const progress: ProgressJson = {
     percent,
-    step: report.step.slice(0, 200),
-    message: report.message.slice(0, 1000),
+    step: clipText(report.step, 200),
+    message: clipText(report.message, 1000),
     etaMs,
     etaDerived,
     at: now.toISOString(),

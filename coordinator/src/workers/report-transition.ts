@@ -5,6 +5,7 @@ import { type TaskUpdate, TaskUpdateSchema } from '@taskwire/proto';
 import type { CoordinatorConfig } from '../runtime/config.js';
 import * as machine from '../tasks/state-machine.js';
 import type { ErrorJson, TaskRow } from '../tasks/task-row.js';
+import { clipText } from '../validation/clip-text.js';
 
 /** A report that changes a task's state, as it goes into a round. */
 export interface StatefulReport {
@@ -97,16 +98,16 @@ export function reportTransition(
       return machine.fail(
         row,
         {
-          type: (error?.type || 'Error').slice(0, 200),
-          message: (error?.message ?? '').slice(0, 16_384),
+          type: clipText(error?.type || 'Error', 200),
+          message: clipText(error?.message ?? '', 16_384),
           retryable: error?.retryable ?? true,
-          details: (error?.details ?? '').slice(0, 16_384),
+          details: clipText(error?.details ?? '', 16_384),
         },
         now,
       );
     }
     case 'cancelled':
-      return machine.workerCancelled(row, item.kind.value.reason.slice(0, 1000), now);
+      return machine.workerCancelled(row, clipText(item.kind.value.reason, 1000), now);
     default:
       return undefined;
   }

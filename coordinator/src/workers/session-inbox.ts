@@ -1,8 +1,11 @@
+import type { TaskUpdate } from '@taskwire/proto';
 import type { Runtime } from '../runtime/runtime.js';
 import type { WorkerSession } from './worker-session.js';
 
 /** Messages of one worker whose work waits for the store, at most; then its stream is not read. */
 const MAX_WAITING = 32;
+/** Task reports of messages that waited their turn are applied together, up to this many. */
+const MAX_MERGED_REPORTS = 1000;
 
 /**
  * Runs the store work of one worker's messages (reports, draining) in the order they came,
@@ -14,14 +17,42 @@ export class SessionInbox {
   private tail: Promise<void> = Promise.resolve();
   private waiting = 0;
   private readonly roomWaiters: Array<() => void> = [];
+  /** The reports of the last queued job while it has not started: later messages join them. */
+  private openReports: TaskUpdate[] | undefined;
 
   constructor(
     private readonly rt: Runtime,
     private readonly session: WorkerSession,
   ) {}
 
+  /**
+   * Queues a message's task reports. While the store is busy, the reports of messages that arrive
+   * meanwhile join one job (in their order): a worker sending many small messages costs one round
+   * per batch, not one per message.
+   */
+  async enqueueReports(items: readonly TaskUpdate[], apply: (items: TaskUpdate[]) => Promise<void>) {
+    const open = this.openReports;
+    if (open && open.length + items.length <= MAX_MERGED_REPORTS) {
+      open.push(...items);
+      return;
+    }
+    const batch = [...items];
+    const room = this.push('updates', () => {
+      if (this.openReports === batch) this.openReports = undefined;
+      return apply(batch);
+    });
+    this.openReports = batch;
+    await room;
+  }
+
   /** Queues `work`; resolves once it is queued (at once, unless the queue is full). */
-  async enqueue(what: string, work: () => Promise<void>): Promise<void> {
+  enqueue(what: string, work: () => Promise<void>): Promise<void> {
+    // Reports that come after this work must not join a job queued before it.
+    this.openReports = undefined;
+    return this.push(what, work);
+  }
+
+  private async push(what: string, work: () => Promise<void>): Promise<void> {
     this.waiting++;
     this.tail = this.tail.then(async () => {
       try {

@@ -31,7 +31,12 @@ export class CallRunner {
 
   constructor(coordinatorAddress: string, gatewayUrl: string) {
     this.gatewayUrl = gatewayUrl;
-    this.grpc = createGrpcTransport({ baseUrl: `http://${coordinatorAddress}` });
+    this.grpc = createGrpcTransport({
+      baseUrl: `http://${coordinatorAddress}`,
+      // Node's client session refuses new streams (ENHANCE_YOUR_CALM) while more than 10 MB are
+      // buffered in it: a generated 16 MiB request would make the client refuse its neighbours.
+      nodeOptions: { maxSessionMemory: 1024 },
+    });
   }
 
   async run(call: ServiceCall): Promise<Outcome> {

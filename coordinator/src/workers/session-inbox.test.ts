@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { create } from '@bufbuild/protobuf';
+import { type CoordinatorMessage, HelloSchema, type TaskUpdate, TaskUpdateSchema } from '@taskwire/proto';
+import pino from 'pino';
+import { AsyncQueue } from '../runtime/async-queue.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { SessionInbox } from './session-inbox.js';
+import { WorkerSession } from './worker-session.js';
+
+function inbox(): SessionInbox {
+  const session = new WorkerSession(
+    create(HelloSchema, { workerId: 'w1', slots: 1 }),
+    new AsyncQueue<CoordinatorMessage>(),
+  );
+  return new SessionInbox({ log: pino({ level: 'silent' }) } as Runtime, session);
+}
+
+const report = (taskId: string): TaskUpdate => create(TaskUpdateSchema, { taskId, attempt: 1 });
+const ids = (items: TaskUpdate[]) => items.map((item) => item.taskId).join(',');
+
+it('reports of messages that wait behind a busy store are applied together, in order', async () => {
+  const box = inbox();
+  const applied: string[] = [];
+  let release!: () => void;
+  const busy = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const apply = async (items: TaskUpdate[]) => {
+    applied.push(ids(items));
+    if (applied.length === 1) await busy;
+  };
+  await box.enqueueReports([report('a')], apply);
+  // The first job has started and waits for the store: these three become one job.
+  await Promise.resolve();
+  await box.enqueueReports([report('b')], apply);
+  await box.enqueueReports([report('c'), report('d')], apply);
+  // Other work keeps its place: reports after it do not join the job before it.
+  await box.enqueue('draining', async () => {
+    applied.push('draining');
+  });
+  await box.enqueueReports([report('e')], apply);
+  await box.enqueueReports([report('f')], apply);
+  release();
+  await box.idle();
+  assert.deepEqual(applied, ['a', 'b,c,d', 'draining', 'e,f']);
+});
+
+it('a merged job holds at most 1000 reports; the next message starts another', async () => {
+  const box = inbox();
+  const sizes: number[] = [];
+  let release!: () => void;
+  const busy = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const apply = async (items: TaskUpdate[]) => {
+    sizes.push(items.length);
+    if (sizes.length === 1) await busy;
+  };
+  await box.enqueueReports([report('first')], apply);
+  await Promise.resolve();
+  const message = Array.from({ length: 400 }, (_, i) => report(`t${i}`));
+  for (let i = 0; i < 3; i++) await box.enqueueReports(message, apply);
+  release();
+  await box.idle();
+  assert.deepEqual(sizes, [1, 800, 400]);
+});
