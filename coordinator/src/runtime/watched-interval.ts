@@ -27,8 +27,6 @@ export class WatchedInterval {
     if (!this.timer) {
       this.options.start?.();
       this.timer = setInterval(this.options.tick, this.options.intervalMs);
-      // Work for watchers only: never what keeps the process alive.
-      this.timer.unref();
     }
     let released = false;
     return () => {
