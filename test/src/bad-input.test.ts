@@ -43,6 +43,26 @@ test('invalid requests are refused with INVALID_ARGUMENT naming the field, and s
     /kind/,
     'a batch with one bad spec',
   );
+  // Found by fuzzing: run_at 9999-12-31 plus a schedule-to-start timeout was a date PostgreSQL
+  // cannot hold (INTERNAL); a page token of any JSON reached the SQL.
+  await assertRejects(
+    fleet.tasks.submitTask({
+      spec: spec(
+        'test.echo',
+        {},
+        { runAt: { seconds: 253_402_300_799n }, scheduleToStartTimeout: { seconds: 1n } },
+      ),
+    }),
+    Code.InvalidArgument,
+    /run_at/,
+    'run_at at the end of time',
+  );
+  await assertRejects(
+    fleet.tasks.listTasks({ pageToken: Buffer.from('["x", "y"]').toString('base64url') }),
+    Code.InvalidArgument,
+    /page_token/,
+    'a page token this API did not write',
+  );
   await assertRejects(
     fleet.tasks.getTask({ id: 'not-a-uuid' }),
     Code.InvalidArgument,

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { adminDatabaseUrl } from './fleet/postgres-database.js';
 import { inState, startFleet } from './fleet.js';
 import { spec } from './support/specs.js';
+import { taskLogs } from './support/task-queries.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { ThrowawayPostgres } from './support/throwaway-postgres.js';
 
@@ -60,6 +61,38 @@ test('a coordinator cut off from PostgreSQL for 10 s keeps its streams, holds re
     assert.ok(!types.includes('lease_expired'), types.join(', '));
     assert.equal(types.filter((type) => type === 'accepted').length, 1, types.join(', '));
   }
+});
+
+// Defect: log lines get no answer, so a worker forgot them once written; those a coordinator
+// held for a lost database died with it when it was killed.
+test('a coordinator killed while it holds reports for a lost database loses no log line', async (t) => {
+  const fleet = await startFleet(t, { store: 'postgres' });
+  const databaseUrl = new URL(fleet.store.coordinatorArgs[1]!);
+  const proxy = await TcpProxy.start(`${databaseUrl.hostname}:${databaseUrl.port || 5432}`);
+  t.after(() => proxy.cut());
+  const viaProxy = new URL(databaseUrl);
+  viaProxy.host = proxy.address;
+  const cutOff = await fleet.addCoordinator(['--database-url', viaProxy.toString()]);
+  // The cut-off coordinator first: the worker is connected to it, then fails over.
+  const worker = await fleet.addWorker({ slots: 1, coordinator: `${cutOff.address},${fleet.address}` });
+  const gate = join(fleet.tempDir, 'gate');
+  const { task } = await fleet.tasks.submitTask({ spec: spec('test.block', { gate }) });
+  const id = task!.id;
+  await fleet.waitForTask(id, inState(TaskState.RUNNING));
+
+  const mark = cutOff.process.mark();
+  await proxy.cut();
+  // The handler logs and ends while its coordinator cannot store anything.
+  await writeFile(gate, 'open');
+  await cutOff.process.waitForLog('store.unreachable', { since: mark, timeoutMs: 20_000 });
+  const workerMark = worker.process.mark();
+  await cutOff.kill('SIGKILL');
+  await worker.waitForLog('worker.connected', { since: workerMark, timeoutMs: 15_000 });
+
+  const done = await fleet.waitForTask(id, inState(TaskState.SUCCEEDED), 30_000);
+  assert.equal(done.attempt, 1);
+  const lines = (await taskLogs(fleet.tasks, id)).map((line) => line.text);
+  assert.deepEqual(lines, ['started attempt 1', 'gate opened'], 'every line, once');
 });
 
 test('PostgreSQL restarted under a running fleet: reports are held and delivered, queued work resumes', async (t) => {

@@ -83,8 +83,14 @@ async function handle(rt: Runtime, session: WorkerSession, inbox: SessionInbox, 
       session.resources = resourcesToJson(body.value.resources) ?? session.resources;
       return;
     case 'updates': {
-      const items = body.value.items;
-      await inbox.enqueueReports(items, (all) => applyTaskUpdates(rt, session, all));
+      const { items, sequence } = body.value;
+      await inbox.enqueueReports(items, sequence, async (batch) => {
+        const settled = await applyTaskUpdates(rt, session, batch.items);
+        // Log lines get no per-item answer: the worker keeps them until told they are stored.
+        if (settled && batch.sequence > 0n && batch.items.some((item) => item.kind.case === 'log')) {
+          session.send({ body: { case: 'stored', value: { throughSequence: batch.sequence } } });
+        }
+      });
       return;
     }
     case 'draining': {

@@ -10,8 +10,8 @@ export interface Limits {
   maxPayloadBytes: number;
 }
 
-/** 10000-01-01T00:00:00Z. */
-const MAX_TIME_MS = 253_402_300_800_000;
+/** 9998-01-01T00:00:00Z: a run_at before it plus the longest timeout stays in year 9999. */
+const MAX_RUN_AT_MS = 253_339_228_800_000;
 
 /** A validated submission with every default filled in, ready to insert. */
 export interface NewTask {
@@ -74,9 +74,9 @@ export function validateSpec(
     invalid(f('priority'), 'must be between -1000 and 1000');
   }
   const runAt = spec.runAt ? timestampDate(spec.runAt) : now;
-  // Years 1970 to 9999: what every date in the store and in JavaScript can say.
-  if (!(runAt.getTime() >= 0 && runAt.getTime() < MAX_TIME_MS))
-    invalid(f('run_at'), 'must be between 1970 and 9999');
+  // Years 1970 to 9997: every deadline derived from it is a date the store and JavaScript can say.
+  if (!(runAt.getTime() >= 0 && runAt.getTime() < MAX_RUN_AT_MS))
+    invalid(f('run_at'), 'must be between 1970 and 9997');
   const timeoutMs = optionalDuration(f('timeout'), spec.timeout);
   const scheduleToStartMs = optionalDuration(f('schedule_to_start_timeout'), spec.scheduleToStartTimeout);
   const inputTimeoutMs = optionalDuration(f('input_timeout'), spec.inputTimeout);

@@ -16,9 +16,14 @@ import type { WorkerSession } from './worker-session.js';
  * with every worker that reported meanwhile (see ReportRounds), and is answered after its
  * commit. A report holding text the store cannot take is dealt with here, for its task alone:
  * a state change becomes a failure of the attempt (REPORT_REFUSED) so the task moves on; a
- * progress, log line or artifact is refused with the reason.
+ * progress, log line or artifact is refused with the reason. Resolves true once all of it is
+ * stored or refused, false if the worker must send it again.
  */
-export async function applyTaskUpdates(rt: Runtime, session: WorkerSession, items: readonly TaskUpdate[]) {
+export async function applyTaskUpdates(
+  rt: Runtime,
+  session: WorkerSession,
+  items: readonly TaskUpdate[],
+): Promise<boolean> {
   const now = new Date();
   const job: ReportJob = { session, stateful: [], logs: [], artifacts: [], refused: [] };
   for (const item of items) {
@@ -62,8 +67,8 @@ export async function applyTaskUpdates(rt: Runtime, session: WorkerSession, item
       if (done) job.artifacts.push(done);
     } else if (STATEFUL.has(kind)) job.stateful.push({ item } satisfies StatefulReport);
   }
-  if (job.stateful.length + job.logs.length + job.artifacts.length + job.refused.length === 0) return;
-  await rt.reports.submit(job);
+  if (job.stateful.length + job.logs.length + job.artifacts.length + job.refused.length === 0) return true;
+  return rt.reports.submit(job);
 }
 
 const storableEntry = (entry: LogEntry) => findUnstorableField(LogEntrySchema, entry) === undefined;

@@ -10,7 +10,8 @@ const RETRY_MAX_MS = 2000;
 
 interface Waiting {
   job: ReportJob;
-  done: () => void;
+  /** True: stored (or refused for good); false: the worker must send it again. */
+  done: (settled: boolean) => void;
 }
 
 /**
@@ -49,8 +50,11 @@ export class ReportRounds {
     }
   }
 
-  /** Resolves once the job's reports are stored (or refused) and answered. */
-  submit(job: ReportJob): Promise<void> {
+  /**
+   * Resolves once the job's reports are stored (or refused) and answered: true. False: they
+   * were not (a shutdown gave up on a lost database, a bug), and the worker must resend them.
+   */
+  submit(job: ReportJob): Promise<boolean> {
     return new Promise((done) => {
       this.waiting.push({ job, done });
       this.running ??= this.loop().finally(() => {
@@ -62,17 +66,19 @@ export class ReportRounds {
   private async loop(): Promise<void> {
     while (this.waiting.length > 0) {
       const batch = this.waiting.splice(0);
+      let settled = false;
       try {
-        await this.apply(batch.map((w) => w.job));
+        settled = await this.apply(batch.map((w) => w.job));
       } catch (error) {
         // A bug past the store: log it; the workers' streams must not hang on it.
         this.rt.log.error({ err: error }, 'a report round failed');
       }
-      for (const w of batch) w.done();
+      for (const w of batch) w.done(settled);
     }
   }
 
-  private async apply(jobs: ReportJob[]): Promise<void> {
+  /** True once every job is stored or refused; false if a shutdown gave up on some. */
+  private async apply(jobs: ReportJob[]): Promise<boolean> {
     for (let failures = 0; ; failures++) {
       let result: RoundResult;
       try {
@@ -85,26 +91,26 @@ export class ReportRounds {
           );
           continue;
         }
-        if (this.stopped) return; // shutting down: the workers resend what was not answered
-        await this.isolate(jobs, error);
-        return;
+        if (this.stopped) return false; // shutting down: the workers resend what was not answered
+        return this.isolate(jobs, error);
       }
       this.endOutage();
       this.answer(jobs, result);
-      return;
+      return true;
     }
   }
 
   /** Applies halves of a refused round apart, down to the one report the store refuses. */
-  private async isolate(jobs: ReportJob[], error: unknown): Promise<void> {
+  private async isolate(jobs: ReportJob[], error: unknown): Promise<boolean> {
     const units = jobs.flatMap(splitJob);
     if (units.length <= 1) {
       for (const job of jobs) this.giveUp(job, error);
-      return;
+      return true;
     }
     const half = Math.ceil(units.length / 2);
-    await this.apply(units.slice(0, half));
-    await this.apply(units.slice(half));
+    const first = await this.apply(units.slice(0, half));
+    const second = await this.apply(units.slice(half));
+    return first && second;
   }
 
   /**

@@ -18,6 +18,7 @@ function inbox(): SessionInbox {
 
 const report = (taskId: string): TaskUpdate => create(TaskUpdateSchema, { taskId, attempt: 1 });
 const ids = (items: TaskUpdate[]) => items.map((item) => item.taskId).join(',');
+type Batch = { items: TaskUpdate[]; sequence: bigint };
 
 it('reports of messages that wait behind a busy store are applied together, in order', async () => {
   const box = inbox();
@@ -26,24 +27,24 @@ it('reports of messages that wait behind a busy store are applied together, in o
   const busy = new Promise<void>((resolve) => {
     release = resolve;
   });
-  const apply = async (items: TaskUpdate[]) => {
-    applied.push(ids(items));
+  const apply = async ({ items, sequence }: Batch) => {
+    applied.push(`${ids(items)}#${sequence}`);
     if (applied.length === 1) await busy;
   };
-  await box.enqueueReports([report('a')], apply);
-  // The first job has started and waits for the store: these three become one job.
+  await box.enqueueReports([report('a')], 1n, apply);
+  // The first job has started and waits for the store: these become one job, numbered by the last.
   await Promise.resolve();
-  await box.enqueueReports([report('b')], apply);
-  await box.enqueueReports([report('c'), report('d')], apply);
+  await box.enqueueReports([report('b')], 2n, apply);
+  await box.enqueueReports([report('c'), report('d')], 3n, apply);
   // Other work keeps its place: reports after it do not join the job before it.
   await box.enqueue('draining', async () => {
     applied.push('draining');
   });
-  await box.enqueueReports([report('e')], apply);
-  await box.enqueueReports([report('f')], apply);
+  await box.enqueueReports([report('e')], 4n, apply);
+  await box.enqueueReports([report('f')], 5n, apply);
   release();
   await box.idle();
-  assert.deepEqual(applied, ['a', 'b,c,d', 'draining', 'e,f']);
+  assert.deepEqual(applied, ['a#1', 'b,c,d#3', 'draining', 'e,f#5']);
 });
 
 it('a merged job holds at most 1000 reports; the next message starts another', async () => {
@@ -53,14 +54,14 @@ it('a merged job holds at most 1000 reports; the next message starts another', a
   const busy = new Promise<void>((resolve) => {
     release = resolve;
   });
-  const apply = async (items: TaskUpdate[]) => {
+  const apply = async ({ items }: Batch) => {
     sizes.push(items.length);
     if (sizes.length === 1) await busy;
   };
-  await box.enqueueReports([report('first')], apply);
+  await box.enqueueReports([report('first')], 1n, apply);
   await Promise.resolve();
   const message = Array.from({ length: 400 }, (_, i) => report(`t${i}`));
-  for (let i = 0; i < 3; i++) await box.enqueueReports(message, apply);
+  for (let i = 0; i < 3; i++) await box.enqueueReports(message, BigInt(i + 2), apply);
   release();
   await box.idle();
   assert.deepEqual(sizes, [1, 800, 400]);

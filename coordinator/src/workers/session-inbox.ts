@@ -7,6 +7,12 @@ const MAX_WAITING = 32;
 /** Task reports of messages that waited their turn are applied together, up to this many. */
 const MAX_MERGED_REPORTS = 1000;
 
+/** The reports of one or more updates messages, and the highest sequence among them. */
+export interface ReportBatch {
+  items: TaskUpdate[];
+  sequence: bigint;
+}
+
 /**
  * Runs the store work of one worker's messages (reports, draining) in the order they came,
  * while the stream goes on being read: a heartbeat is never stuck behind a report that waits
@@ -18,7 +24,7 @@ export class SessionInbox {
   private waiting = 0;
   private readonly roomWaiters: Array<() => void> = [];
   /** The reports of the last queued job while it has not started: later messages join them. */
-  private openReports: TaskUpdate[] | undefined;
+  private openReports: ReportBatch | undefined;
 
   constructor(
     private readonly rt: Runtime,
@@ -28,15 +34,20 @@ export class SessionInbox {
   /**
    * Queues a message's task reports. While the store is busy, the reports of messages that arrive
    * meanwhile join one job (in their order): a worker sending many small messages costs one round
-   * per batch, not one per message.
+   * per batch, not one per message. `apply` gets the highest message sequence in the batch.
    */
-  async enqueueReports(items: readonly TaskUpdate[], apply: (items: TaskUpdate[]) => Promise<void>) {
+  async enqueueReports(
+    items: readonly TaskUpdate[],
+    sequence: bigint,
+    apply: (batch: ReportBatch) => Promise<void>,
+  ) {
     const open = this.openReports;
-    if (open && open.length + items.length <= MAX_MERGED_REPORTS) {
-      open.push(...items);
+    if (open && open.items.length + items.length <= MAX_MERGED_REPORTS) {
+      open.items.push(...items);
+      if (sequence > open.sequence) open.sequence = sequence;
       return;
     }
-    const batch = [...items];
+    const batch: ReportBatch = { items: [...items], sequence };
     const room = this.push('updates', () => {
       if (this.openReports === batch) this.openReports = undefined;
       return apply(batch);

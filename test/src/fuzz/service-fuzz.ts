@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { create, type DescService } from '@bufbuild/protobuf';
+import { Code, ConnectError } from '@connectrpc/connect';
 import { TaskState } from '@taskwire/proto';
 import fc from 'fast-check';
 import { type Fleet, gatewayOf, inState, startFleet } from '../fleet.js';
@@ -205,8 +206,12 @@ function lastLines(fleet: Fleet): string {
 async function stillWorks(fleet: Fleet, fixtures: ServiceFixtures): Promise<void> {
   await fleet.fleet.resumeWorker({ id: fixtures.workerId });
   const inFlight = [TaskState.ASSIGNED, TaskState.RUNNING, TaskState.WAITING_INPUT];
-  for (const task of await listAllTasks(fleet.tasks, inFlight))
-    await fleet.tasks.cancelTask({ id: task.id, reason: 'fuzz over' });
+  for (const task of await listAllTasks(fleet.tasks, inFlight)) {
+    await fleet.tasks.cancelTask({ id: task.id, reason: 'fuzz over' }).catch((error: unknown) => {
+      // It ended between the list and the cancel.
+      if (ConnectError.from(error).code !== Code.FailedPrecondition) throw error;
+    });
+  }
   const { task } = await fleet.tasks.submitTask({ spec: spec('test.echo', { after: 'fuzz' }) });
   await fleet.waitForTask(task!.id, inState(TaskState.SUCCEEDED), 30_000);
 }

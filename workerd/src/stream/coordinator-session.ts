@@ -149,6 +149,9 @@ export class CoordinatorSession {
         logger.info({ event: 'worker.resumed' }, 'the coordinator resumed this worker');
         host.drained(false);
         return;
+      case 'stored':
+        this.#deps.batcher.stored(body.value.throughSequence);
+        return;
       case 'goaway':
         this.#finish('goaway', body.value.reason || 'the coordinator shuts down');
         return;

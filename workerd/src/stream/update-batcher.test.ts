@@ -95,6 +95,7 @@ test('while disconnected, outcomes and input requests are dropped and the rest w
   await waitFor('a flush', () => messages.length > 0);
   assert.deepEqual(describe(messages[0] ?? []), ['a:log:kept', 'b:progress:2', 'c:accepted']);
 
+  batcher.stored(1n);
   // Queued when the stream breaks: the outcome goes (the outbox resends it), the log stays.
   batcher.push(log('e', 'x'));
   batcher.push(result('e'));
@@ -134,4 +135,53 @@ test('forget drops the queued updates of one attempt', () => {
   batcher.attach(writer);
   batcher.flush();
   assert.deepEqual(describe(messages[0] ?? []), ['a:accepted', 'b:log:z']);
+});
+
+test('log lines the coordinator did not say it stored are sent again on the next connection', () => {
+  const batcher = new UpdateBatcher();
+  const sequences: bigint[] = [];
+  const first = recorder();
+  batcher.attach((message) => {
+    if (message.body.case === 'updates') sequences.push(message.body.value.sequence);
+    return first.writer(message);
+  });
+  batcher.push(log('a', 'one'));
+  batcher.flush();
+  batcher.push(log('b', 'two'));
+  batcher.push(result('b'));
+  batcher.flush();
+  batcher.push(log('c', 'three'));
+  batcher.flush();
+  assert.deepEqual(sequences, [1n, 2n, 3n]);
+  assert.equal(batcher.unstoredCount, 3);
+  // Messages 1 and 2 are stored; the stream breaks before 3 is.
+  batcher.stored(2n);
+  assert.equal(batcher.unstoredCount, 1);
+  batcher.forget('gone', 1);
+  batcher.detach();
+
+  const second = recorder();
+  sequences.length = 0;
+  batcher.attach((message) => {
+    if (message.body.case === 'updates') sequences.push(message.body.value.sequence);
+    return second.writer(message);
+  });
+  batcher.push(log('d', 'four'));
+  batcher.flush();
+  assert.deepEqual(second.messages.map(describe), [['c:log:three', 'd:log:four']]);
+  assert.deepEqual(sequences, [1n], 'each connection numbers its messages from 1');
+});
+
+test('a forgotten attempt is not sent again, stored or not', () => {
+  const batcher = new UpdateBatcher();
+  batcher.attach(recorder().writer);
+  batcher.push(log('a', 'one'));
+  batcher.push(log('b', 'two'));
+  batcher.flush();
+  batcher.forget('a', 1);
+  batcher.detach();
+  const next = recorder();
+  batcher.attach(next.writer);
+  batcher.flush();
+  assert.deepEqual(next.messages.map(describe), [['b:log:two']]);
 });

@@ -37,6 +37,11 @@ export class UpdateBatcher implements UpdateSink {
   #scheduled = false;
   #lastFlushAt = 0;
   #droppedOffline = 0;
+  /** Numbers the updates messages of the current connection. */
+  #sequence = 0n;
+  /** Log lines written on this connection that the coordinator has not said it stored. */
+  #unstored: Array<{ sequence: bigint; logs: TaskUpdate[] }> = [];
+  #unstoredCount = 0;
 
   constructor(options: UpdateBatcherOptions = {}) {
     this.#minIntervalMs = options.minFlushIntervalMs ?? 2;
@@ -51,17 +56,37 @@ export class UpdateBatcher implements UpdateSink {
   /** Sends from now on through `writer` (after a welcome), starting with what waited. */
   attach(writer: MessageWriter): void {
     this.#writer = writer;
+    this.#sequence = 0n;
     this.#blocked = false;
     this.#schedule();
   }
 
-  /** The stream is gone: keep what a later connection can still use. */
+  /**
+   * The stream is gone: keep what a later connection can still use, starting with the log lines
+   * it may not have stored (sent again, they are kept once).
+   */
   detach(): void {
     this.#writer = undefined;
     this.#blocked = false;
-    const kept = this.#pending.filter((u) => !RESENT_ON_RECONNECT.has(u.kind.case ?? ''));
+    const unstored = this.#unstored.flatMap((entry) => entry.logs);
+    this.#unstored = [];
+    this.#unstoredCount = 0;
+    const kept = [...unstored, ...this.#pending.filter((u) => !RESENT_ON_RECONNECT.has(u.kind.case ?? ''))];
     this.#droppedOffline += Math.max(0, kept.length - this.#maxOffline);
     this.#replacePending(kept.slice(0, this.#maxOffline));
+  }
+
+  /** The coordinator stored every updates message of this connection up to `through`. */
+  stored(through: bigint): void {
+    for (let first = this.#unstored[0]; first && first.sequence <= through; first = this.#unstored[0]) {
+      this.#unstored.shift();
+      this.#unstoredCount -= first.logs.length;
+    }
+  }
+
+  /** Log lines written but not yet stored by the coordinator. */
+  get unstoredCount(): number {
+    return this.#unstoredCount;
   }
 
   /** The stream drained its buffer: writing may go on. */
@@ -110,7 +135,13 @@ export class UpdateBatcher implements UpdateSink {
   }
 
   forget(taskId: string, attempt: number): void {
-    this.#replacePending(this.#pending.filter((u) => u.taskId !== taskId || u.attempt !== attempt));
+    const other = (u: TaskUpdate) => u.taskId !== taskId || u.attempt !== attempt;
+    this.#replacePending(this.#pending.filter(other));
+    for (const entry of this.#unstored) {
+      const before = entry.logs.length;
+      entry.logs = entry.logs.filter(other);
+      this.#unstoredCount -= before - entry.logs.length;
+    }
   }
 
   /** Writes everything pending now (if connected and the stream is not full). */
@@ -123,9 +154,12 @@ export class UpdateBatcher implements UpdateSink {
     let start = 0;
     while (start < items.length) {
       const end = this.#batchEnd(items, start);
+      const batch = items.slice(start, end);
+      this.#sequence += 1n;
       const message = create(WorkerMessageSchema, {
-        body: { case: 'updates', value: { items: items.slice(start, end) } },
+        body: { case: 'updates', value: { items: batch, sequence: this.#sequence } },
       });
+      this.#keepUnstored(this.#sequence, batch);
       start = end;
       if (!this.#writer(message)) {
         this.#blocked = true;
@@ -147,6 +181,17 @@ export class UpdateBatcher implements UpdateSink {
       end++;
     }
     return end;
+  }
+
+  #keepUnstored(sequence: bigint, batch: TaskUpdate[]): void {
+    const logs = batch.filter((u) => u.kind.case === 'log');
+    if (logs.length === 0) return;
+    this.#unstored.push({ sequence, logs });
+    this.#unstoredCount += logs.length;
+    // A coordinator that never says (an older one) must not grow this without bound.
+    while (this.#unstoredCount > this.#maxOffline && this.#unstored.length > 1) {
+      this.#unstoredCount -= this.#unstored.shift()?.logs.length ?? 0;
+    }
   }
 
   #replacePending(items: TaskUpdate[]): void {

@@ -18,7 +18,7 @@ import { file_taskwire_v1_worker } from './worker_pb.js';
 export const file_taskwire_v1_worker_service: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'CiB0YXNrd2lyZS92MS93b3JrZXJfc2VydmljZS5wcm90bxILdGFza3dpcmUudjEiLwoLVGFza0F0dGVtcHQSDwoHdGFza19pZBgBIAEoCRIPCgdhdHRlbXB0GAIgASgFIsEBCg1Xb3JrZXJNZXNzYWdlEiMKBWhlbGxvGAEgASgLMhIudGFza3dpcmUudjEuSGVsbG9IABIrCgloZWFydGJlYXQYAiABKAsyFi50YXNrd2lyZS52MS5IZWFydGJlYXRIABIrCgd1cGRhdGVzGAMgASgLMhgudGFza3dpcmUudjEuVGFza1VwZGF0ZXNIABIpCghkcmFpbmluZxgEIAEoCzIVLnRhc2t3aXJlLnYxLkRyYWluaW5nSABCBgoEYm9keSLfAgoFSGVsbG8SEQoJd29ya2VyX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIaG9zdG5hbWUYAyABKAkSEQoJYWRkcmVzc2VzGAQgAygJEg8KB3ZlcnNpb24YBSABKAkSDQoFa2luZHMYBiADKAkSDgoGbGFiZWxzGAcgAygJEg0KBXNsb3RzGAggASgFEikKB3J1bm5pbmcYCSADKAsyGC50YXNrd2lyZS52MS5UYXNrQXR0ZW1wdBIvCglyZXNvdXJjZXMYCiABKAsyHC50YXNrd2lyZS52MS5Xb3JrZXJSZXNvdXJjZXMSMgoIdmVyc2lvbnMYCyADKAsyIC50YXNrd2lyZS52MS5IZWxsby5WZXJzaW9uc0VudHJ5EhAKCGRyYWluaW5nGAwgASgIGi8KDVZlcnNpb25zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJiCglIZWFydGJlYXQSEAoIc2VxdWVuY2UYASABKAMSEgoKZnJlZV9zbG90cxgCIAEoBRIvCglyZXNvdXJjZXMYAyABKAsyHC50YXNrd2lyZS52MS5Xb3JrZXJSZXNvdXJjZXMiRAoIRHJhaW5pbmcSDgoGcmVhc29uGAEgASgJEigKBWdyYWNlGAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIjUKC1Rhc2tVcGRhdGVzEiYKBWl0ZW1zGAEgAygLMhcudGFza3dpcmUudjEuVGFza1VwZGF0ZSLvAwoKVGFza1VwZGF0ZRIPCgd0YXNrX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKAUSKQoIYWNjZXB0ZWQYAyABKAsyFS50YXNrd2lyZS52MS5BY2NlcHRlZEgAEikKCHJlamVjdGVkGAQgASgLMhUudGFza3dpcmUudjEuUmVqZWN0ZWRIABIvCghwcm9ncmVzcxgFIAEoCzIbLnRhc2t3aXJlLnYxLlByb2dyZXNzUmVwb3J0SAASJAoDbG9nGAYgASgLMhUudGFza3dpcmUudjEuTG9nQmF0Y2hIABItCgpjaGVja3BvaW50GAcgASgLMhcudGFza3dpcmUudjEuQ2hlY2twb2ludEgAEi4KDWlucHV0X3JlcXVlc3QYCCABKAsyFS50YXNrd2lyZS52MS5JbnB1dEFza0gAEi4KCGFydGlmYWN0GAkgASgLMhoudGFza3dpcmUudjEuQXJ0aWZhY3RDaHVua0gAEiUKBnJlc3VsdBgKIAEoCzITLnRhc2t3aXJlLnYxLlJlc3VsdEgAEicKB2ZhaWx1cmUYCyABKAsyFC50YXNrd2lyZS52MS5GYWlsdXJlSAASKwoJY2FuY2VsbGVkGAwgASgLMhYudGFza3dpcmUudjEuQ2FuY2VsbGVkSABCBgoEa2luZCIKCghBY2NlcHRlZCIaCghSZWplY3RlZBIOCgZyZWFzb24YASABKAkiaAoOUHJvZ3Jlc3NSZXBvcnQSDwoHcGVyY2VudBgBIAEoAhIMCgRzdGVwGAIgASgJEg8KB21lc3NhZ2UYAyABKAkSJgoDZXRhGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIjIKCExvZ0JhdGNoEiYKB2VudHJpZXMYASADKAsyFS50YXNrd2lyZS52MS5Mb2dFbnRyeSIaCgpDaGVja3BvaW50EgwKBGRhdGEYASABKAwiawoISW5wdXRBc2sSDgoGcHJvbXB0GAEgASgJEhMKC3NjaGVtYV9qc29uGAIgASgJEg4KBnNlY3JldBgDIAEoCBIqCgd0aW1lb3V0GAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uInQKDUFydGlmYWN0Q2h1bmsSEwoLYXJ0aWZhY3RfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIUCgxjb250ZW50X3R5cGUYAyABKAkSDgoGb2Zmc2V0GAQgASgDEgwKBGRhdGEYBSABKAwSDAoEbGFzdBgGIAEoCCIuCgZSZXN1bHQSJAoGb3V0cHV0GAEgASgLMhQudGFza3dpcmUudjEuUGF5bG9hZCIwCgdGYWlsdXJlEiUKBWVycm9yGAEgASgLMhYudGFza3dpcmUudjEuVGFza0Vycm9yIhsKCUNhbmNlbGxlZBIOCgZyZWFzb24YASABKAki5wEKEkNvb3JkaW5hdG9yTWVzc2FnZRInCgd3ZWxjb21lGAEgASgLMhQudGFza3dpcmUudjEuV2VsY29tZUgAEi0KCGNvbW1hbmRzGAIgASgLMhkudGFza3dpcmUudjEuVGFza0NvbW1hbmRzSAASIwoFZHJhaW4YAyABKAsyEi50YXNrd2lyZS52MS5EcmFpbkgAEiUKBmdvYXdheRgEIAEoCzITLnRhc2t3aXJlLnYxLkdvQXdheUgAEiUKBnJlc3VtZRgFIAEoCzITLnRhc2t3aXJlLnYxLlJlc3VtZUgAQgYKBGJvZHkikwEKBkxpbWl0cxIYChBtYXhfcmVzdWx0X2J5dGVzGAEgASgDEhoKEm1heF9sb2dfbGluZV9ieXRlcxgCIAEoAxIaChJtYXhfYXJ0aWZhY3RfYnl0ZXMYAyABKAMSGQoRbWF4X21lc3NhZ2VfYnl0ZXMYBCABKAMSHAoUbWF4X2NoZWNrcG9pbnRfYnl0ZXMYBSABKAMiWAoOUmVzdW1lRGVjaXNpb24SJgoEdGFzaxgBIAEoCzIYLnRhc2t3aXJlLnYxLlRhc2tBdHRlbXB0Eg4KBnJlc3VtZRgCIAEoCBIOCgZyZWFzb24YAyABKAkipwIKB1dlbGNvbWUSFgoOY29vcmRpbmF0b3JfaWQYASABKAkSNQoSaGVhcnRiZWF0X2ludGVydmFsGAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjQKEWhlYXJ0YmVhdF90aW1lb3V0GAMgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjEKDmxlYXNlX2R1cmF0aW9uGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEiMKBmxpbWl0cxgFIAEoCzITLnRhc2t3aXJlLnYxLkxpbWl0cxIuCglkZWNpc2lvbnMYBiADKAsyGy50YXNrd2lyZS52MS5SZXN1bWVEZWNpc2lvbhIPCgdkcmFpbmVkGAcgASgIIjcKDFRhc2tDb21tYW5kcxInCgVpdGVtcxgBIAMoCzIYLnRhc2t3aXJlLnYxLlRhc2tDb21tYW5kIoYCCgtUYXNrQ29tbWFuZBIPCgd0YXNrX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKAUSKQoGYXNzaWduGAMgASgLMhcudGFza3dpcmUudjEuQXNzaWdubWVudEgAEiUKBmNhbmNlbBgEIAEoCzITLnRhc2t3aXJlLnYxLkNhbmNlbEgAEikKBWlucHV0GAUgASgLMhgudGFza3dpcmUudjEuSW5wdXRBbnN3ZXJIABIfCgNhY2sYBiABKAsyEC50YXNrd2lyZS52MS5BY2tIABIvCghyZWplY3RlZBgHIAEoCzIbLnRhc2t3aXJlLnYxLlVwZGF0ZVJlamVjdGVkSABCBgoEa2luZCK/AgoKQXNzaWdubWVudBIMCgRraW5kGAEgASgJEiUKB3BheWxvYWQYAiABKAsyFC50YXNrd2lyZS52MS5QYXlsb2FkEiwKCGRlYWRsaW5lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpjaGVja3BvaW50GAQgASgMEjcKCG1ldGFkYXRhGAUgAygLMiUudGFza3dpcmUudjEuQXNzaWdubWVudC5NZXRhZGF0YUVudHJ5Eg4KBmxhYmVscxgGIAMoCRIUCgxtYXhfYXR0ZW1wdHMYByABKAUSEAoIcHJpb3JpdHkYCCABKAUSGAoQYXR0ZW1wdHNfY2hhcmdlZBgJIAEoBRovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiQQoGQ2FuY2VsEicKBWNhdXNlGAEgASgOMhgudGFza3dpcmUudjEuQ2FuY2VsQ2F1c2USDgoGcmVhc29uGAIgASgJIhwKC0lucHV0QW5zd2VyEg0KBXZhbHVlGAEgASgJIgUKA0FjayIvCg5VcGRhdGVSZWplY3RlZBIMCgRjb2RlGAEgASgFEg8KB21lc3NhZ2UYAiABKAkiFwoFRHJhaW4SDgoGcmVhc29uGAEgASgJIhgKBkdvQXdheRIOCgZyZWFzb24YASABKAkiCAoGUmVzdW1lKnwKC0NhbmNlbENhdXNlEhwKGENBTkNFTF9DQVVTRV9VTlNQRUNJRklFRBAAEhUKEUNBTkNFTF9DQVVTRV9VU0VSEAESGAoUQ0FOQ0VMX0NBVVNFX1RJTUVPVVQQAhIeChpDQU5DRUxfQ0FVU0VfSU5QVVRfVElNRU9VVBADMlsKDVdvcmtlclNlcnZpY2USSgoHQ29ubmVjdBIaLnRhc2t3aXJlLnYxLldvcmtlck1lc3NhZ2UaHy50YXNrd2lyZS52MS5Db29yZGluYXRvck1lc3NhZ2UoATABYgZwcm90bzM',
+    'CiB0YXNrd2lyZS92MS93b3JrZXJfc2VydmljZS5wcm90bxILdGFza3dpcmUudjEiLwoLVGFza0F0dGVtcHQSDwoHdGFza19pZBgBIAEoCRIPCgdhdHRlbXB0GAIgASgFIsEBCg1Xb3JrZXJNZXNzYWdlEiMKBWhlbGxvGAEgASgLMhIudGFza3dpcmUudjEuSGVsbG9IABIrCgloZWFydGJlYXQYAiABKAsyFi50YXNrd2lyZS52MS5IZWFydGJlYXRIABIrCgd1cGRhdGVzGAMgASgLMhgudGFza3dpcmUudjEuVGFza1VwZGF0ZXNIABIpCghkcmFpbmluZxgEIAEoCzIVLnRhc2t3aXJlLnYxLkRyYWluaW5nSABCBgoEYm9keSLfAgoFSGVsbG8SEQoJd29ya2VyX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIaG9zdG5hbWUYAyABKAkSEQoJYWRkcmVzc2VzGAQgAygJEg8KB3ZlcnNpb24YBSABKAkSDQoFa2luZHMYBiADKAkSDgoGbGFiZWxzGAcgAygJEg0KBXNsb3RzGAggASgFEikKB3J1bm5pbmcYCSADKAsyGC50YXNrd2lyZS52MS5UYXNrQXR0ZW1wdBIvCglyZXNvdXJjZXMYCiABKAsyHC50YXNrd2lyZS52MS5Xb3JrZXJSZXNvdXJjZXMSMgoIdmVyc2lvbnMYCyADKAsyIC50YXNrd2lyZS52MS5IZWxsby5WZXJzaW9uc0VudHJ5EhAKCGRyYWluaW5nGAwgASgIGi8KDVZlcnNpb25zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJiCglIZWFydGJlYXQSEAoIc2VxdWVuY2UYASABKAMSEgoKZnJlZV9zbG90cxgCIAEoBRIvCglyZXNvdXJjZXMYAyABKAsyHC50YXNrd2lyZS52MS5Xb3JrZXJSZXNvdXJjZXMiRAoIRHJhaW5pbmcSDgoGcmVhc29uGAEgASgJEigKBWdyYWNlGAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIkcKC1Rhc2tVcGRhdGVzEiYKBWl0ZW1zGAEgAygLMhcudGFza3dpcmUudjEuVGFza1VwZGF0ZRIQCghzZXF1ZW5jZRgCIAEoAyLvAwoKVGFza1VwZGF0ZRIPCgd0YXNrX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKAUSKQoIYWNjZXB0ZWQYAyABKAsyFS50YXNrd2lyZS52MS5BY2NlcHRlZEgAEikKCHJlamVjdGVkGAQgASgLMhUudGFza3dpcmUudjEuUmVqZWN0ZWRIABIvCghwcm9ncmVzcxgFIAEoCzIbLnRhc2t3aXJlLnYxLlByb2dyZXNzUmVwb3J0SAASJAoDbG9nGAYgASgLMhUudGFza3dpcmUudjEuTG9nQmF0Y2hIABItCgpjaGVja3BvaW50GAcgASgLMhcudGFza3dpcmUudjEuQ2hlY2twb2ludEgAEi4KDWlucHV0X3JlcXVlc3QYCCABKAsyFS50YXNrd2lyZS52MS5JbnB1dEFza0gAEi4KCGFydGlmYWN0GAkgASgLMhoudGFza3dpcmUudjEuQXJ0aWZhY3RDaHVua0gAEiUKBnJlc3VsdBgKIAEoCzITLnRhc2t3aXJlLnYxLlJlc3VsdEgAEicKB2ZhaWx1cmUYCyABKAsyFC50YXNrd2lyZS52MS5GYWlsdXJlSAASKwoJY2FuY2VsbGVkGAwgASgLMhYudGFza3dpcmUudjEuQ2FuY2VsbGVkSABCBgoEa2luZCIKCghBY2NlcHRlZCIaCghSZWplY3RlZBIOCgZyZWFzb24YASABKAkiaAoOUHJvZ3Jlc3NSZXBvcnQSDwoHcGVyY2VudBgBIAEoAhIMCgRzdGVwGAIgASgJEg8KB21lc3NhZ2UYAyABKAkSJgoDZXRhGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIjIKCExvZ0JhdGNoEiYKB2VudHJpZXMYASADKAsyFS50YXNrd2lyZS52MS5Mb2dFbnRyeSIaCgpDaGVja3BvaW50EgwKBGRhdGEYASABKAwiawoISW5wdXRBc2sSDgoGcHJvbXB0GAEgASgJEhMKC3NjaGVtYV9qc29uGAIgASgJEg4KBnNlY3JldBgDIAEoCBIqCgd0aW1lb3V0GAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uInQKDUFydGlmYWN0Q2h1bmsSEwoLYXJ0aWZhY3RfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIUCgxjb250ZW50X3R5cGUYAyABKAkSDgoGb2Zmc2V0GAQgASgDEgwKBGRhdGEYBSABKAwSDAoEbGFzdBgGIAEoCCIuCgZSZXN1bHQSJAoGb3V0cHV0GAEgASgLMhQudGFza3dpcmUudjEuUGF5bG9hZCIwCgdGYWlsdXJlEiUKBWVycm9yGAEgASgLMhYudGFza3dpcmUudjEuVGFza0Vycm9yIhsKCUNhbmNlbGxlZBIOCgZyZWFzb24YASABKAkilQIKEkNvb3JkaW5hdG9yTWVzc2FnZRInCgd3ZWxjb21lGAEgASgLMhQudGFza3dpcmUudjEuV2VsY29tZUgAEi0KCGNvbW1hbmRzGAIgASgLMhkudGFza3dpcmUudjEuVGFza0NvbW1hbmRzSAASIwoFZHJhaW4YAyABKAsyEi50YXNrd2lyZS52MS5EcmFpbkgAEiUKBmdvYXdheRgEIAEoCzITLnRhc2t3aXJlLnYxLkdvQXdheUgAEiUKBnJlc3VtZRgFIAEoCzITLnRhc2t3aXJlLnYxLlJlc3VtZUgAEiwKBnN0b3JlZBgGIAEoCzIaLnRhc2t3aXJlLnYxLlVwZGF0ZXNTdG9yZWRIAEIGCgRib2R5IikKDVVwZGF0ZXNTdG9yZWQSGAoQdGhyb3VnaF9zZXF1ZW5jZRgBIAEoAyKTAQoGTGltaXRzEhgKEG1heF9yZXN1bHRfYnl0ZXMYASABKAMSGgoSbWF4X2xvZ19saW5lX2J5dGVzGAIgASgDEhoKEm1heF9hcnRpZmFjdF9ieXRlcxgDIAEoAxIZChFtYXhfbWVzc2FnZV9ieXRlcxgEIAEoAxIcChRtYXhfY2hlY2twb2ludF9ieXRlcxgFIAEoAyJYCg5SZXN1bWVEZWNpc2lvbhImCgR0YXNrGAEgASgLMhgudGFza3dpcmUudjEuVGFza0F0dGVtcHQSDgoGcmVzdW1lGAIgASgIEg4KBnJlYXNvbhgDIAEoCSKnAgoHV2VsY29tZRIWCg5jb29yZGluYXRvcl9pZBgBIAEoCRI1ChJoZWFydGJlYXRfaW50ZXJ2YWwYAiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SNAoRaGVhcnRiZWF0X3RpbWVvdXQYAyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SMQoObGVhc2VfZHVyYXRpb24YBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SIwoGbGltaXRzGAUgASgLMhMudGFza3dpcmUudjEuTGltaXRzEi4KCWRlY2lzaW9ucxgGIAMoCzIbLnRhc2t3aXJlLnYxLlJlc3VtZURlY2lzaW9uEg8KB2RyYWluZWQYByABKAgiNwoMVGFza0NvbW1hbmRzEicKBWl0ZW1zGAEgAygLMhgudGFza3dpcmUudjEuVGFza0NvbW1hbmQihgIKC1Rhc2tDb21tYW5kEg8KB3Rhc2tfaWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRIpCgZhc3NpZ24YAyABKAsyFy50YXNrd2lyZS52MS5Bc3NpZ25tZW50SAASJQoGY2FuY2VsGAQgASgLMhMudGFza3dpcmUudjEuQ2FuY2VsSAASKQoFaW5wdXQYBSABKAsyGC50YXNrd2lyZS52MS5JbnB1dEFuc3dlckgAEh8KA2FjaxgGIAEoCzIQLnRhc2t3aXJlLnYxLkFja0gAEi8KCHJlamVjdGVkGAcgASgLMhsudGFza3dpcmUudjEuVXBkYXRlUmVqZWN0ZWRIAEIGCgRraW5kIr8CCgpBc3NpZ25tZW50EgwKBGtpbmQYASABKAkSJQoHcGF5bG9hZBgCIAEoCzIULnRhc2t3aXJlLnYxLlBheWxvYWQSLAoIZGVhZGxpbmUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmNoZWNrcG9pbnQYBCABKAwSNwoIbWV0YWRhdGEYBSADKAsyJS50YXNrd2lyZS52MS5Bc3NpZ25tZW50Lk1ldGFkYXRhRW50cnkSDgoGbGFiZWxzGAYgAygJEhQKDG1heF9hdHRlbXB0cxgHIAEoBRIQCghwcmlvcml0eRgIIAEoBRIYChBhdHRlbXB0c19jaGFyZ2VkGAkgASgFGi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJBCgZDYW5jZWwSJwoFY2F1c2UYASABKA4yGC50YXNrd2lyZS52MS5DYW5jZWxDYXVzZRIOCgZyZWFzb24YAiABKAkiHAoLSW5wdXRBbnN3ZXISDQoFdmFsdWUYASABKAkiBQoDQWNrIi8KDlVwZGF0ZVJlamVjdGVkEgwKBGNvZGUYASABKAUSDwoHbWVzc2FnZRgCIAEoCSIXCgVEcmFpbhIOCgZyZWFzb24YASABKAkiGAoGR29Bd2F5Eg4KBnJlYXNvbhgBIAEoCSIICgZSZXN1bWUqfAoLQ2FuY2VsQ2F1c2USHAoYQ0FOQ0VMX0NBVVNFX1VOU1BFQ0lGSUVEEAASFQoRQ0FOQ0VMX0NBVVNFX1VTRVIQARIYChRDQU5DRUxfQ0FVU0VfVElNRU9VVBACEh4KGkNBTkNFTF9DQVVTRV9JTlBVVF9USU1FT1VUEAMyWwoNV29ya2VyU2VydmljZRJKCgdDb25uZWN0EhoudGFza3dpcmUudjEuV29ya2VyTWVzc2FnZRofLnRhc2t3aXJlLnYxLkNvb3JkaW5hdG9yTWVzc2FnZSgBMAFiBnByb3RvMw',
     [
       file_google_protobuf_duration,
       file_google_protobuf_timestamp,
@@ -291,6 +291,13 @@ export type TaskUpdates = Message<'taskwire.v1.TaskUpdates'> & {
    * @generated from field: repeated taskwire.v1.TaskUpdate items = 1;
    */
   items: TaskUpdate[];
+
+  /**
+   * Numbers this message on its connection: 1, 2, ... (0: not numbered).
+   *
+   * @generated from field: int64 sequence = 2;
+   */
+  sequence: bigint;
 };
 
 /**
@@ -775,6 +782,15 @@ export type CoordinatorMessage = Message<'taskwire.v1.CoordinatorMessage'> & {
         value: Resume;
         case: 'resume';
       }
+    | {
+        /**
+         * Updates messages of this connection are stored.
+         *
+         * @generated from field: taskwire.v1.UpdatesStored stored = 6;
+         */
+        value: UpdatesStored;
+        case: 'stored';
+      }
     | { case: undefined; value?: undefined };
 };
 
@@ -785,6 +801,29 @@ export type CoordinatorMessage = Message<'taskwire.v1.CoordinatorMessage'> & {
 export const CoordinatorMessageSchema: GenMessage<CoordinatorMessage> =
   /*@__PURE__*/
   messageDesc(file_taskwire_v1_worker_service, 17);
+
+/**
+ * Every updates message of this connection up to through_sequence is stored: its log lines
+ * need not be sent again.
+ *
+ * @generated from message taskwire.v1.UpdatesStored
+ */
+export type UpdatesStored = Message<'taskwire.v1.UpdatesStored'> & {
+  /**
+   * The highest TaskUpdates.sequence stored (all lower ones are stored too).
+   *
+   * @generated from field: int64 through_sequence = 1;
+   */
+  throughSequence: bigint;
+};
+
+/**
+ * Describes the message taskwire.v1.UpdatesStored.
+ * Use `create(UpdatesStoredSchema)` to create a new message.
+ */
+export const UpdatesStoredSchema: GenMessage<UpdatesStored> =
+  /*@__PURE__*/
+  messageDesc(file_taskwire_v1_worker_service, 18);
 
 /**
  * Limits the worker must respect; over a limit the coordinator answers RESOURCE_EXHAUSTED.
@@ -834,7 +873,7 @@ export type Limits = Message<'taskwire.v1.Limits'> & {
  */
 export const LimitsSchema: GenMessage<Limits> =
   /*@__PURE__*/
-  messageDesc(file_taskwire_v1_worker_service, 18);
+  messageDesc(file_taskwire_v1_worker_service, 19);
 
 /**
  * What a worker should do with an attempt it listed in hello.
@@ -870,7 +909,7 @@ export type ResumeDecision = Message<'taskwire.v1.ResumeDecision'> & {
  */
 export const ResumeDecisionSchema: GenMessage<ResumeDecision> =
   /*@__PURE__*/
-  messageDesc(file_taskwire_v1_worker_service, 19);
+  messageDesc(file_taskwire_v1_worker_service, 20);
 
 /**
  * Answer to hello.
@@ -934,7 +973,7 @@ export type Welcome = Message<'taskwire.v1.Welcome'> & {
  */
 export const WelcomeSchema: GenMessage<Welcome> =
   /*@__PURE__*/
-  messageDesc(file_taskwire_v1_worker_service, 20);
+  messageDesc(file_taskwire_v1_worker_service, 21);
 
 /**
  * A batch of per-task commands.
@@ -956,7 +995,7 @@ export type TaskCommands = Message<'taskwire.v1.TaskCommands'> & {
  */
 export const TaskCommandsSchema: GenMessage<TaskCommands> =
   /*@__PURE__*/
-  messageDesc(file_taskwire_v1_worker_service, 21);
+  messageDesc(file_taskwire_v1_worker_service, 22);
 
 /**
  * One command about one attempt.
@@ -1038,7 +1077,7 @@ export type TaskCommand = Message<'taskwire.v1.TaskCommand'> & {
  */
 export const TaskCommandSchema: GenMessage<TaskCommand> =
   /*@__PURE__*/
-  messageDesc(file_taskwire_v1_worker_service, 22);
+  messageDesc(file_taskwire_v1_worker_service, 23);
 
 /**
  * Work for the worker.
@@ -1117,7 +1156,7 @@ export type Assignment = Message<'taskwire.v1.Assignment'> & {
  */
 export const AssignmentSchema: GenMessage<Assignment> =
   /*@__PURE__*/
-  messageDesc(file_taskwire_v1_worker_service, 23);
+  messageDesc(file_taskwire_v1_worker_service, 24);
 
 /**
  * Abort a handler.
@@ -1146,7 +1185,7 @@ export type Cancel = Message<'taskwire.v1.Cancel'> & {
  */
 export const CancelSchema: GenMessage<Cancel> =
   /*@__PURE__*/
-  messageDesc(file_taskwire_v1_worker_service, 24);
+  messageDesc(file_taskwire_v1_worker_service, 25);
 
 /**
  * A person's answer to an input request.
@@ -1168,7 +1207,7 @@ export type InputAnswer = Message<'taskwire.v1.InputAnswer'> & {
  */
 export const InputAnswerSchema: GenMessage<InputAnswer> =
   /*@__PURE__*/
-  messageDesc(file_taskwire_v1_worker_service, 25);
+  messageDesc(file_taskwire_v1_worker_service, 26);
 
 /**
  * The outcome is durable.
@@ -1181,7 +1220,7 @@ export type Ack = Message<'taskwire.v1.Ack'> & {};
  * Describes the message taskwire.v1.Ack.
  * Use `create(AckSchema)` to create a new message.
  */
-export const AckSchema: GenMessage<Ack> = /*@__PURE__*/ messageDesc(file_taskwire_v1_worker_service, 26);
+export const AckSchema: GenMessage<Ack> = /*@__PURE__*/ messageDesc(file_taskwire_v1_worker_service, 27);
 
 /**
  * A worker update was refused.
@@ -1211,7 +1250,7 @@ export type UpdateRejected = Message<'taskwire.v1.UpdateRejected'> & {
  */
 export const UpdateRejectedSchema: GenMessage<UpdateRejected> =
   /*@__PURE__*/
-  messageDesc(file_taskwire_v1_worker_service, 27);
+  messageDesc(file_taskwire_v1_worker_service, 28);
 
 /**
  * Take no new work.
@@ -1231,7 +1270,7 @@ export type Drain = Message<'taskwire.v1.Drain'> & {
  * Describes the message taskwire.v1.Drain.
  * Use `create(DrainSchema)` to create a new message.
  */
-export const DrainSchema: GenMessage<Drain> = /*@__PURE__*/ messageDesc(file_taskwire_v1_worker_service, 28);
+export const DrainSchema: GenMessage<Drain> = /*@__PURE__*/ messageDesc(file_taskwire_v1_worker_service, 29);
 
 /**
  * The coordinator is going away.
@@ -1253,7 +1292,7 @@ export type GoAway = Message<'taskwire.v1.GoAway'> & {
  */
 export const GoAwaySchema: GenMessage<GoAway> =
   /*@__PURE__*/
-  messageDesc(file_taskwire_v1_worker_service, 29);
+  messageDesc(file_taskwire_v1_worker_service, 30);
 
 /**
  * Take work again.
@@ -1268,7 +1307,7 @@ export type Resume = Message<'taskwire.v1.Resume'> & {};
  */
 export const ResumeSchema: GenMessage<Resume> =
   /*@__PURE__*/
-  messageDesc(file_taskwire_v1_worker_service, 30);
+  messageDesc(file_taskwire_v1_worker_service, 31);
 
 /**
  * Why an attempt is cancelled.
@@ -1334,7 +1373,11 @@ export const CancelCauseSchema: GenEnum<CancelCause> =
  *    the task is requeued without using up an attempt).
  * 5. While a handler runs, the worker sends TaskUpdate items: progress, log, checkpoint,
  *    input_request (the task goes WAITING_INPUT; the answer arrives as TaskCommand.input, and the
- *    worker then sends progress or any update to show it runs again), artifact chunks.
+ *    worker then sends progress or any update to show it runs again), artifact chunks. The
+ *    worker numbers its updates messages on each connection (TaskUpdates.sequence 1, 2, ...);
+ *    once those holding log lines are stored the coordinator sends CoordinatorMessage.stored.
+ *    Log lines of messages not yet stored are sent again after a reconnect (stored lines are
+ *    kept once: a line is identified by task_id, attempt and seq).
  * 6. The handler ends with exactly one of TaskUpdate.result, .failure or .cancelled. The
  *    coordinator makes the outcome durable and then sends TaskCommand.ack for that
  *    (task_id, attempt). Until the ack the worker keeps the outcome and resends it after a
