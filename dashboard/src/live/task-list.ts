@@ -1,5 +1,5 @@
 import { timestampMs } from '@bufbuild/protobuf/wkt';
-import type { Task } from '@taskwire/proto/schema';
+import { isFinalTaskState, type Task } from '@taskwire/proto/schema';
 import { useCallback, useRef, useState } from 'preact/hooks';
 import { tasks } from '../api/clients.js';
 import { notifyError } from '../ui/notices.js';
@@ -9,6 +9,21 @@ import type { TaskFilters } from './task-filters.js';
 export const PAGE_SIZE = 25;
 
 const created = (task: Task) => (task.createdAt ? timestampMs(task.createdAt) : 0);
+/** When the task last changed state, to the microsecond the store keeps (ms would tie). */
+const updated = (task: Task) =>
+  task.updatedAt ? task.updatedAt.seconds * 1_000_000_000n + BigInt(task.updatedAt.nanos) : 0n;
+
+/**
+ * The later of two versions of one task: a page listed while the stream reconnects may answer
+ * after the stream already brought a newer state, and must not put the older one back. Progress
+ * leaves updated_at as it is: on a tie the incoming version wins, unless only the shown one is
+ * final (a state change within the same microsecond).
+ */
+function later(shown: Task, incoming: Task): Task {
+  const [a, b] = [updated(shown), updated(incoming)];
+  if (a !== b) return b > a ? incoming : shown;
+  return isFinalTaskState(shown.state) && !isFinalTaskState(incoming.state) ? shown : incoming;
+}
 
 /**
  * Whether a task pushed by WatchTasks belongs on the page. The stream is opened without the state
@@ -58,7 +73,8 @@ export function useTaskList(f: TaskFilters): TaskList {
         let added = false;
         const newest = current.length > 0 ? created(current[0]!) : 0;
         for (const task of incoming) {
-          if (byId.has(task.id)) byId.set(task.id, task);
+          const shown = byId.get(task.id);
+          if (shown) byId.set(task.id, later(shown, task));
           else if (!f.page && matchesLocally(task, f) && created(task) >= newest) {
             byId.set(task.id, task);
             added = true;
@@ -90,7 +106,13 @@ export function useTaskList(f: TaskFilters): TaskList {
       const page = await list();
       if (mine !== generation.current) return;
       pushedOff.current = false;
-      setRows(page.tasks);
+      setRows((current) => {
+        const shown = new Map(current.map((task) => [task.id, task]));
+        return page.tasks.map((task) => {
+          const streamed = shown.get(task.id);
+          return streamed ? later(task, streamed) : task;
+        });
+      });
       setNextPage(page.nextPageToken);
     } catch (error) {
       if (mine === generation.current) notifyError('Listing tasks', error);
@@ -102,6 +124,7 @@ export function useTaskList(f: TaskFilters): TaskList {
   const stream = useServerStream(
     (options) => {
       const watch = tasks.watchTasks({ kind: f.kind }, options);
+      // Listed while the watch opens: a change the stream brings first is not undone by the page.
       void reload();
       return watch;
     },
