@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { TaskState } from '@taskwire/proto';
 import pg from 'pg';
 import { adminDatabaseUrl } from './fleet/postgres-database.js';
-import { inState, startFleet } from './fleet.js';
+import { type Fleet, inState, startFleet } from './fleet.js';
 import { spec } from './support/specs.js';
 import { taskLogs } from './support/task-queries.js';
 import { TcpProxy } from './support/tcp-proxy.js';
@@ -17,18 +17,24 @@ import { ThrowawayPostgres } from './support/throwaway-postgres.js';
  * PostgreSQL only: PGlite lives inside the coordinator.
  */
 
-// Defect: pg_terminate_backend of the LISTEN connection, or a PostgreSQL restart, ended the
-// coordinator process (an unhandled 'error' on the pg Client).
-test('a coordinator cut off from PostgreSQL for 10 s keeps its streams, holds reports, and misses no cancel', async (t) => {
-  // A lease longer than the outage: the other coordinator, which still reaches the database,
-  // must not take the attempts over meanwhile.
-  const fleet = await startFleet(t, { store: 'postgres', coordinatorArgs: ['--lease', '30s'] });
+/** A second coordinator that reaches the fleet's database through a proxy the test can cut. */
+async function coordinatorBehindProxy(t: TestContext, fleet: Fleet) {
   const databaseUrl = new URL(fleet.store.coordinatorArgs[1]!);
   const proxy = await TcpProxy.start(`${databaseUrl.hostname}:${databaseUrl.port || 5432}`);
   t.after(() => proxy.cut());
   const viaProxy = new URL(databaseUrl);
   viaProxy.host = proxy.address;
   const cutOff = await fleet.addCoordinator(['--database-url', viaProxy.toString()]);
+  return { proxy, cutOff };
+}
+
+// Defect: pg_terminate_backend of the LISTEN connection, or a PostgreSQL restart, ended the
+// coordinator process (an unhandled 'error' on the pg Client).
+test('a coordinator cut off from PostgreSQL for 10 s keeps its streams, holds reports, and misses no cancel', async (t) => {
+  // A lease longer than the outage: the other coordinator, which still reaches the database,
+  // must not take the attempts over meanwhile.
+  const fleet = await startFleet(t, { store: 'postgres', coordinatorArgs: ['--lease', '30s'] });
+  const { proxy, cutOff } = await coordinatorBehindProxy(t, fleet);
   const worker = await fleet.addWorker({ slots: 2 }, cutOff);
   const before = await fleet.waitForWorker(worker.id, () => true);
 
@@ -67,12 +73,7 @@ test('a coordinator cut off from PostgreSQL for 10 s keeps its streams, holds re
 // held for a lost database died with it when it was killed.
 test('a coordinator killed while it holds reports for a lost database loses no log line', async (t) => {
   const fleet = await startFleet(t, { store: 'postgres' });
-  const databaseUrl = new URL(fleet.store.coordinatorArgs[1]!);
-  const proxy = await TcpProxy.start(`${databaseUrl.hostname}:${databaseUrl.port || 5432}`);
-  t.after(() => proxy.cut());
-  const viaProxy = new URL(databaseUrl);
-  viaProxy.host = proxy.address;
-  const cutOff = await fleet.addCoordinator(['--database-url', viaProxy.toString()]);
+  const { proxy, cutOff } = await coordinatorBehindProxy(t, fleet);
   // The cut-off coordinator first: the worker is connected to it, then fails over.
   const worker = await fleet.addWorker({ slots: 1, coordinator: `${cutOff.address},${fleet.address}` });
   const gate = join(fleet.tempDir, 'gate');

@@ -16,6 +16,15 @@ function inbox(): SessionInbox {
   return new SessionInbox({ log: pino({ level: 'silent' }) } as Runtime, session);
 }
 
+/** A store that stays busy until released. */
+function storeBusy() {
+  let release!: () => void;
+  const busy = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { busy, release };
+}
+
 const report = (taskId: string): TaskUpdate => create(TaskUpdateSchema, { taskId, attempt: 1 });
 const ids = (items: TaskUpdate[]) => items.map((item) => item.taskId).join(',');
 type Batch = { items: TaskUpdate[]; sequence: bigint };
@@ -23,10 +32,7 @@ type Batch = { items: TaskUpdate[]; sequence: bigint };
 it('reports of messages that wait behind a busy store are applied together, in order', async () => {
   const box = inbox();
   const applied: string[] = [];
-  let release!: () => void;
-  const busy = new Promise<void>((resolve) => {
-    release = resolve;
-  });
+  const { busy, release } = storeBusy();
   const apply = async ({ items, sequence }: Batch) => {
     applied.push(`${ids(items)}#${sequence}`);
     if (applied.length === 1) await busy;
@@ -50,10 +56,7 @@ it('reports of messages that wait behind a busy store are applied together, in o
 it('a merged job holds at most 1000 reports; the next message starts another', async () => {
   const box = inbox();
   const sizes: number[] = [];
-  let release!: () => void;
-  const busy = new Promise<void>((resolve) => {
-    release = resolve;
-  });
+  const { busy, release } = storeBusy();
   const apply = async ({ items }: Batch) => {
     sizes.push(items.length);
     if (sizes.length === 1) await busy;
