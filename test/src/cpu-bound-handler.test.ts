@@ -4,7 +4,7 @@ import { isFinalTaskState, TaskState, WorkerStatus } from '@taskwire/proto';
 import { pollUntil } from './fleet/deadline.js';
 import { startFleet } from './fleet.js';
 import { spec } from './support/specs.js';
-import { taskLogs } from './support/task-queries.js';
+import { assertHandlerRanOnce } from './support/task-queries.js';
 
 /** Three times the test coordinator's lease (3 s, see fleet/coordinator-process.ts). */
 const SPIN_MS = 9000;
@@ -46,12 +46,5 @@ test('a handler computing for three leases without yielding keeps its lease and 
   assert.equal(types.filter((type) => type.startsWith('accepted')).length, 1, types.join(', '));
   assert.ok(!types.some((type) => type.startsWith('lease_expired')), types.join(', '));
 
-  const starts = (await taskLogs(fleet.tasks, id)).filter((entry) =>
-    entry.text.startsWith('started attempt'),
-  );
-  assert.deepEqual(
-    starts.map((entry) => entry.text),
-    ['started attempt 1'],
-    'the handler ran once',
-  );
+  await assertHandlerRanOnce(fleet.tasks, id);
 });

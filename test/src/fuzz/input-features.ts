@@ -1,4 +1,5 @@
-import { type DescField, type DescMessage, isFieldSet, type Message, ScalarType } from '@bufbuild/protobuf';
+import { type DescField, type DescMessage, type Message, ScalarType } from '@bufbuild/protobuf';
+import { setFields } from './set-fields.js';
 
 /**
  * The hostile features of a message, as "path: kind" strings ("spec.metadata{}: NUL",
@@ -7,21 +8,9 @@ import { type DescField, type DescMessage, isFieldSet, type Message, ScalarType 
  * no feature.
  */
 export function inputFeatures(schema: DescMessage, message: Message, prefix = ''): string[] {
-  const found: string[] = [];
-  const fields = message as unknown as Record<string, unknown>;
-  for (const field of schema.fields) {
-    let value: unknown;
-    if (field.oneof) {
-      const selected = fields[field.oneof.localName] as { case?: string; value?: unknown } | undefined;
-      if (selected?.case !== field.localName) continue;
-      value = selected.value;
-    } else {
-      if (!isFieldSet(message, field)) continue;
-      value = fields[field.localName];
-    }
-    found.push(...fieldFeatures(field, value, `${prefix}${field.name}`));
-  }
-  return found;
+  return setFields(schema, message).flatMap(([field, value]) =>
+    fieldFeatures(field, value, `${prefix}${field.name}`),
+  );
 }
 
 function fieldFeatures(field: DescField, value: unknown, path: string): string[] {

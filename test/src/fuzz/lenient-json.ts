@@ -1,12 +1,12 @@
 import {
   type DescField,
   type DescMessage,
-  isFieldSet,
   type JsonValue,
   type Message,
   ScalarType,
   toJson,
 } from '@bufbuild/protobuf';
+import { setFields } from './set-fields.js';
 
 /**
  * The proto3 JSON form of a message, like toJson but without its range checks: a Timestamp past
@@ -17,19 +17,7 @@ import {
  */
 export function lenientJson(schema: DescMessage, message: Message): JsonValue {
   const out: Record<string, JsonValue> = {};
-  const fields = message as unknown as Record<string, unknown>;
-  for (const field of schema.fields) {
-    let value: unknown;
-    if (field.oneof) {
-      const selected = fields[field.oneof.localName] as { case?: string; value?: unknown } | undefined;
-      if (selected?.case !== field.localName) continue;
-      value = selected.value;
-    } else {
-      if (!isFieldSet(message, field)) continue;
-      value = fields[field.localName];
-    }
-    out[field.jsonName] = fieldJson(field, value);
-  }
+  for (const [field, value] of setFields(schema, message)) out[field.jsonName] = fieldJson(field, value);
   return out;
 }
 

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { Client } from '@connectrpc/connect';
 import { type LogEntry, type Task, type TaskService, TaskState } from '@taskwire/proto';
 import { pollUntil } from '../fleet/deadline.js';
@@ -73,4 +74,14 @@ export async function waitForAllSucceeded(
 
 export function describeCounts(counts: StateCounts): string {
   return [...counts].map(([state, n]) => `${TaskState[state]}=${n}`).join(' ') || 'none';
+}
+
+/** The handlers of test/src/fixtures log `started attempt N` first: one such line, of attempt 1. */
+export async function assertHandlerRanOnce(tasks: Tasks, id: string): Promise<void> {
+  const starts = (await taskLogs(tasks, id)).filter((entry) => entry.text.startsWith('started attempt'));
+  assert.deepEqual(
+    starts.map((entry) => entry.text),
+    ['started attempt 1'],
+    'the handler ran once',
+  );
 }
