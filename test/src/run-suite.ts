@@ -62,14 +62,16 @@ async function integrationRun(
   env: NodeJS.ProcessEnv,
   name: string = store,
 ): Promise<TestRunResult> {
-  heading(name === store ? `integration tests on ${store} (${files.length} files)` : `${name} (alone)`);
+  const sideBySide = name === store;
+  if (!sideBySide) heading(`${name} (alone)`);
   const runId = randomUUID();
   const result = await runNodeTests({
     name,
     files,
     cwd: repoRoot,
     env: { ...process.env, ...env, TASKWIRE_TEST_STORE: store, [suiteRunEnv]: runId },
-    concurrency: name === store ? 2 : 1,
+    concurrency: sideBySide ? 2 : 1,
+    linePrefix: sideBySide ? `[${store}] ` : undefined,
     testTimeoutMs: 3 * minute,
     // The fuzz files alone take several minutes (test/README.md, Fuzzing).
     runTimeoutMs: 15 * minute,
@@ -146,15 +148,20 @@ async function runAll(started: number, results: TestRunResult[], scratch: string
     results.push(failedRun('integration', 'no *.test.js under test/dist: run `npm run build` first'));
   } else {
     const pgliteFiles = integrationFiles.filter((file) => !isPostgresOnly(file));
-    results.push(
-      templateProblem
-        ? failedRun('pglite', templateProblem)
-        : await integrationRun('pglite', pgliteFiles, templateEnv),
+    // Side by side: most of these tests wait on leases, timeouts and child processes, not on the
+    // CPU; each line of output says which store it is from.
+    heading(
+      `integration tests on pglite (${pgliteFiles.length} files) and postgres (${integrationFiles.length} files), side by side`,
     );
     results.push(
-      postgresProblem
-        ? failedRun('postgres', postgresProblem)
-        : await integrationRun('postgres', integrationFiles, {}),
+      ...(await Promise.all([
+        templateProblem
+          ? failedRun('pglite', templateProblem)
+          : integrationRun('pglite', pgliteFiles, templateEnv),
+        postgresProblem
+          ? failedRun('postgres', postgresProblem)
+          : integrationRun('postgres', integrationFiles, {}),
+      ])),
     );
   }
   if (chaosFiles.length > 0) results.push(await integrationRun('postgres', chaosFiles, {}, 'chaos'));

@@ -84,13 +84,7 @@ async function handle(rt: Runtime, session: WorkerSession, inbox: SessionInbox, 
       return;
     case 'updates': {
       const { items, sequence } = body.value;
-      await inbox.enqueueReports(items, sequence, async (batch) => {
-        const settled = await applyTaskUpdates(rt, session, batch.items);
-        // Log lines get no per-item answer: the worker keeps them until told they are stored.
-        if (settled && batch.sequence > 0n && batch.items.some((item) => item.kind.case === 'log')) {
-          session.send({ body: { case: 'stored', value: { throughSequence: batch.sequence } } });
-        }
-      });
+      await inbox.enqueueReports(items, sequence, (batch) => applyTaskUpdates(rt, session, batch));
       return;
     }
     case 'draining': {

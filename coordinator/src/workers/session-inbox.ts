@@ -8,7 +8,7 @@ const MAX_WAITING = 32;
 const MAX_MERGED_REPORTS = 1000;
 
 /** The reports of one or more updates messages, and the highest sequence among them. */
-export interface ReportBatch {
+interface ReportBatch {
   items: TaskUpdate[];
   sequence: bigint;
 }
@@ -25,6 +25,8 @@ export class SessionInbox {
   private readonly roomWaiters: Array<() => void> = [];
   /** The reports of the last queued job while it has not started: later messages join them. */
   private openReports: ReportBatch | undefined;
+  /** A batch of this stream could not be stored (a shutdown gave up on a lost database). */
+  private reportsLost = false;
 
   constructor(
     private readonly rt: Runtime,
@@ -34,12 +36,14 @@ export class SessionInbox {
   /**
    * Queues a message's task reports. While the store is busy, the reports of messages that arrive
    * meanwhile join one job (in their order): a worker sending many small messages costs one round
-   * per batch, not one per message. `apply` gets the highest message sequence in the batch.
+   * per batch, not one per message. `apply` resolves true once the batch is stored or refused;
+   * then, if it held log lines (which get no per-item answer), the worker is told that its
+   * messages up to the batch's sequence are stored and need not be sent again.
    */
   async enqueueReports(
     items: readonly TaskUpdate[],
     sequence: bigint,
-    apply: (batch: ReportBatch) => Promise<void>,
+    apply: (items: TaskUpdate[]) => Promise<boolean>,
   ) {
     const open = this.openReports;
     if (open && open.items.length + items.length <= MAX_MERGED_REPORTS) {
@@ -48,9 +52,14 @@ export class SessionInbox {
       return;
     }
     const batch: ReportBatch = { items: [...items], sequence };
-    const room = this.push('updates', () => {
+    const room = this.push('updates', async () => {
       if (this.openReports === batch) this.openReports = undefined;
-      return apply(batch);
+      const settled = await apply(batch.items);
+      // Once a batch was not stored, no later "stored" may cover it.
+      if (!settled) this.reportsLost = true;
+      if (this.reportsLost || batch.sequence <= 0n) return;
+      if (batch.items.some((item) => item.kind.case === 'log'))
+        this.session.send({ body: { case: 'stored', value: { throughSequence: batch.sequence } } });
     });
     this.openReports = batch;
     await room;
