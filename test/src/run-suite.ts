@@ -14,13 +14,15 @@ import { runNodeTests, type TestRunResult } from './suite/node-test-run.js';
  * PGlite and on PostgreSQL. PostgreSQL being unreachable fails the run; nothing is skipped.
  * `*.postgres.test.js` files run on PostgreSQL only: what they test (several coordinators on one
  * database) cannot exist on PGlite, which belongs to one process. The fuzz files
- * (`fuzz-*.test.js`) run once, on PostgreSQL: they probe the coordinator's answers to hostile
- * input, and PGlite is the same engine with the same text rules (the other files cover both
- * stores). `chaos*.test.js` (the fault suite) runs last, alone, on PostgreSQL.
+ * (`fuzz-*.test.js`) run next, in a phase of their own, once, on PostgreSQL: they probe the
+ * coordinator's answers to hostile input, and PGlite is the same engine with the same text rules
+ * (the other files cover both stores). `chaos*.test.js` (the fault suite) runs last, alone, on
+ * PostgreSQL.
  */
 
 const POSTGRES_ONLY = '.postgres.test.js';
-const isPostgresOnly = (file: string) => file.endsWith(POSTGRES_ONLY) || basename(file).startsWith('fuzz-');
+/** The fuzz files use a core each for minutes: they run in a phase of their own, on PostgreSQL. */
+const isFuzz = (file: string) => basename(file).startsWith('fuzz-');
 /** The fault suite (its own PostgreSQL cluster) loads the whole machine: it runs alone, last. */
 const isChaos = (file: string) => basename(file).startsWith('chaos');
 
@@ -30,8 +32,7 @@ const slowFirst = [
   'fuzz-worker-stream',
   'fuzz-task-service',
   'throughput',
-  'fuzz-fleet-service',
-  'fuzz-admin-service',
+  'browser',
   'coordinator-crash',
   'readme-tour',
   'dashboard',
@@ -61,19 +62,18 @@ async function integrationRun(
   files: string[],
   env: NodeJS.ProcessEnv,
   name: string = store,
+  concurrency = 1,
 ): Promise<TestRunResult> {
-  const sideBySide = name === store;
-  if (!sideBySide) heading(`${name} (alone)`);
+  heading(name === store ? `integration tests on ${store} (${files.length} files)` : `${name} (alone)`);
   const runId = randomUUID();
   const result = await runNodeTests({
     name,
     files,
     cwd: repoRoot,
     env: { ...process.env, ...env, TASKWIRE_TEST_STORE: store, [suiteRunEnv]: runId },
-    concurrency: sideBySide ? 2 : 1,
-    linePrefix: sideBySide ? `[${store}] ` : undefined,
-    testTimeoutMs: 3 * minute,
-    // The fuzz files alone take several minutes (test/README.md, Fuzzing).
+    concurrency: name === store ? 2 : concurrency,
+    // A fuzz file takes 1-3 minutes (test/README.md, Fuzzing).
+    testTimeoutMs: name === 'fuzz' ? 6 * minute : 3 * minute,
     runTimeoutMs: 15 * minute,
   });
   const leftovers = await killLeftovers(runId);
@@ -142,26 +142,29 @@ async function runAll(started: number, results: TestRunResult[], scratch: string
   }
 
   const testFiles = await findTestFiles(join(repoRoot, 'test/dist'));
-  const integrationFiles = slowFirstOrder(testFiles.filter((file) => !isChaos(file)));
+  const integrationFiles = slowFirstOrder(testFiles.filter((file) => !isChaos(file) && !isFuzz(file)));
+  const fuzzFiles = slowFirstOrder(testFiles.filter(isFuzz));
   const chaosFiles = testFiles.filter(isChaos);
   if (integrationFiles.length === 0) {
     results.push(failedRun('integration', 'no *.test.js under test/dist: run `npm run build` first'));
   } else {
-    const pgliteFiles = integrationFiles.filter((file) => !isPostgresOnly(file));
-    // Side by side: most of these tests wait on leases, timeouts and child processes, not on the
-    // CPU; each line of output says which store it is from.
-    heading(
-      `integration tests on pglite (${pgliteFiles.length} files) and postgres (${integrationFiles.length} files), side by side`,
+    const pgliteFiles = integrationFiles.filter((file) => !file.endsWith(POSTGRES_ONLY));
+    results.push(
+      templateProblem
+        ? failedRun('pglite', templateProblem)
+        : await integrationRun('pglite', pgliteFiles, templateEnv),
     );
     results.push(
-      ...(await Promise.all([
-        templateProblem
-          ? failedRun('pglite', templateProblem)
-          : integrationRun('pglite', pgliteFiles, templateEnv),
-        postgresProblem
-          ? failedRun('postgres', postgresProblem)
-          : integrationRun('postgres', integrationFiles, {}),
-      ])),
+      postgresProblem
+        ? failedRun('postgres', postgresProblem)
+        : await integrationRun('postgres', integrationFiles, {}),
+    );
+  }
+  if (fuzzFiles.length > 0) {
+    results.push(
+      postgresProblem
+        ? failedRun('fuzz', postgresProblem)
+        : await integrationRun('postgres', fuzzFiles, {}, 'fuzz', 2),
     );
   }
   if (chaosFiles.length > 0) results.push(await integrationRun('postgres', chaosFiles, {}, 'chaos'));

@@ -13,8 +13,6 @@ export interface TestRunOptions {
   testTimeoutMs: number;
   /** Bound on the whole run; the runner is killed after it. */
   runTimeoutMs: number;
-  /** Put before every echoed line (runs side by side), e.g. "[pglite] ". */
-  linePrefix?: string;
 }
 
 export interface TestRunResult {
@@ -56,7 +54,7 @@ export function runNodeTests(options: TestRunOptions): Promise<TestRunResult> {
   // node --test reports a file that defines no test as one passing test named after the file.
   const withoutTests: string[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
-    process.stdout.write(`${options.linePrefix ?? ''}${line}\n`);
+    process.stdout.write(line + '\n');
     const match = summaryLine.exec(line.trim());
     if (match) counts[match[1] as keyof typeof counts] = Number(match[2]);
     const passedFile = passedFileLine.exec(line);
