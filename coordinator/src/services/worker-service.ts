@@ -17,6 +17,9 @@ import { SessionInbox } from '../workers/session-inbox.js';
 import { resourcesToJson, type WorkerSession } from '../workers/worker-session.js';
 import { endCall } from './end-call.js';
 
+/** Items in one WorkerMessage.updates (worker_service.proto, TaskUpdates). */
+const MAX_UPDATES_PER_MESSAGE = 1000;
+
 /**
  * WorkerService.Connect: reads the worker's messages in order (hello first, then heartbeats,
  * task updates and draining) and returns the queue of messages for it. Heartbeats count at
@@ -84,6 +87,13 @@ async function handle(rt: Runtime, session: WorkerSession, inbox: SessionInbox, 
       return;
     case 'updates': {
       const { items, sequence } = body.value;
+      // A bound on one message's work, so that one message cannot hold the store round for long.
+      if (items.length > MAX_UPDATES_PER_MESSAGE) {
+        throw new ConnectError(
+          `updates: ${items.length} items in one message, over the limit of ${MAX_UPDATES_PER_MESSAGE}`,
+          Code.ResourceExhausted,
+        );
+      }
       await inbox.enqueueReports(items, sequence, (batch) => applyTaskUpdates(rt, session, batch));
       return;
     }

@@ -20,6 +20,8 @@ const REJECTION_CODES = new Set([Code.InvalidArgument, Code.ResourceExhausted, C
 const ENDING_CODES = new Set([Code.InvalidArgument, Code.ResourceExhausted]);
 /** The coordinator's largest stream message (config.ts, maxMessageBytes). */
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** Most items in one updates message (worker_service.proto, TaskUpdates). */
+const MAX_UPDATES_PER_MESSAGE = 1000;
 const WAIT_MS = 15_000;
 
 /** A frame that breaks the protocol itself: the coordinator may end the stream for it (only). */
@@ -186,6 +188,8 @@ export class WorkerStreamRun {
     const bytes = toBinary(WorkerMessageSchema, message);
     if (bytes.length > MAX_MESSAGE_BYTES)
       this.broken = `a frame of ${bytes.length} bytes, over the message limit`;
+    if (message.body.case === 'updates' && message.body.value.items.length > MAX_UPDATES_PER_MESSAGE)
+      this.broken = `an updates message of ${message.body.value.items.length} items, over the limit`;
     const count = frame.kind === 'flood' ? frame.count : 1;
     for (let i = 0; i < count; i++) this.stream.sendRaw(bytes);
   }

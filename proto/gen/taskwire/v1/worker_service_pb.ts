@@ -286,7 +286,7 @@ export const DrainingSchema: GenMessage<Draining> =
  */
 export type TaskUpdates = Message<'taskwire.v1.TaskUpdates'> & {
   /**
-   * Applied in order.
+   * Applied in order. At most 1,000 in one message: more ends the stream with RESOURCE_EXHAUSTED.
    *
    * @generated from field: repeated taskwire.v1.TaskUpdate items = 1;
    */
