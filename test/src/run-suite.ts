@@ -164,7 +164,7 @@ async function runAll(started: number, results: TestRunResult[], scratch: string
     results.push(
       postgresProblem
         ? failedRun('fuzz', postgresProblem)
-        : await integrationRun('postgres', fuzzFiles, {}, 'fuzz', 2),
+        : await integrationRun('postgres', fuzzFiles, {}, 'fuzz', 1),
     );
   }
   if (chaosFiles.length > 0) results.push(await integrationRun('postgres', chaosFiles, {}, 'chaos'));
