@@ -11,9 +11,18 @@ export function endCall(context: HandlerContext): (reason: unknown) => void {
 
 /**
  * Runs `cleanup` once the call ends (the client went away, the deadline passed, the server shuts
- * down), whether or not the stream's generator is ever resumed to run its own `finally`.
+ * down), whether or not the stream's generator is ever resumed to run its own `finally`. Returns
+ * the cleanup for that `finally` to call too: it runs once, whichever comes first.
  */
-export function whenCallEnds(context: HandlerContext, cleanup: () => void): void {
-  if (context.signal.aborted) cleanup();
-  else context.signal.addEventListener('abort', cleanup, { once: true });
+export function whenCallEnds(context: HandlerContext, cleanup: () => void): () => void {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    context.signal.removeEventListener('abort', run);
+    cleanup();
+  };
+  if (context.signal.aborted) run();
+  else context.signal.addEventListener('abort', run, { once: true });
+  return run;
 }

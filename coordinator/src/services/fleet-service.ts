@@ -72,7 +72,7 @@ export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
       const unwatch = workerFeed.watch(shown);
       // Also when the call ends with the generator never resumed (a client gone before the first
       // message): the feed must not go on polling for nobody.
-      whenCallEnds(context, () => {
+      const stop = whenCallEnds(context, () => {
         changes.close();
         unwatch();
         unsubscribe();
@@ -84,8 +84,7 @@ export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
           else yield { worker: change.worker };
         }
       } finally {
-        unwatch();
-        unsubscribe();
+        stop();
       }
     },
 
@@ -113,7 +112,7 @@ export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
       const samples = new AsyncQueue<StatsSample>(10_000, 'WatchStats', endCall(context));
       const history = sampler.kept();
       const unwatch = sampler.watch((sample) => samples.push(sample));
-      whenCallEnds(context, () => {
+      const stop = whenCallEnds(context, () => {
         samples.close();
         unwatch();
       });
@@ -121,7 +120,7 @@ export function fleetService(rt: Runtime): ServiceImpl<typeof FleetService> {
         if (history.length > 0) yield { samples: history };
         for await (const sample of samples) yield { samples: [sample] };
       } finally {
-        unwatch();
+        stop();
       }
     },
   };

@@ -84,7 +84,7 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
       const id = validateId(request.id);
       const changes = new AsyncQueue<TaskChange>(WATCH_QUEUE_LIMIT, 'WatchTask', endCall(context));
       const unsubscribe = rt.hub.onTask(id, (change) => changes.push(change));
-      whenCallEnds(context, () => {
+      const stop = whenCallEnds(context, () => {
         changes.close();
         unsubscribe();
       });
@@ -101,7 +101,7 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
           if (isTerminal(row.state)) return;
         }
       } finally {
-        unsubscribe();
+        stop();
       }
     },
 
@@ -109,7 +109,7 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
       const states = new Set(request.states);
       const changes = new AsyncQueue<TaskChange>(WATCH_QUEUE_LIMIT, 'WatchTasks', endCall(context));
       const unsubscribe = rt.hub.onAnyTask((change) => changes.push(change));
-      whenCallEnds(context, () => {
+      const stop = whenCallEnds(context, () => {
         changes.close();
         unsubscribe();
       });
@@ -132,7 +132,7 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
           yield { task: taskToProto(row) };
         }
       } finally {
-        unsubscribe();
+        stop();
       }
     },
 
@@ -217,7 +217,7 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
           signal();
         }
       });
-      whenCallEnds(context, () => {
+      const stop = whenCallEnds(context, () => {
         added.close();
         offLogs();
         offTask();
@@ -238,8 +238,7 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
           if (ended) return;
         }
       } finally {
-        offLogs();
-        offTask();
+        stop();
       }
     },
 

@@ -2,6 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { type TaskUpdate, type WorkerMessage, WorkerMessageSchema } from '@taskwire/proto';
 import { attemptKey } from '../runner/attempt-key.js';
 import type { UpdateSink } from '../runner/update-sink.js';
+import { UnstoredLogs } from './unstored-logs.js';
 
 /** Writes one message; false means the stream's buffer is full: wait for resume(). */
 export type MessageWriter = (message: WorkerMessage) => boolean;
@@ -39,14 +40,13 @@ export class UpdateBatcher implements UpdateSink {
   #droppedOffline = 0;
   /** Numbers the updates messages of the current connection. */
   #sequence = 0n;
-  /** Log lines written on this connection that the coordinator has not said it stored. */
-  #unstored: Array<{ sequence: bigint; logs: TaskUpdate[] }> = [];
-  #unstoredCount = 0;
+  readonly #unstored: UnstoredLogs;
 
   constructor(options: UpdateBatcherOptions = {}) {
     this.#minIntervalMs = options.minFlushIntervalMs ?? 2;
     this.#maxItems = options.maxItemsPerMessage ?? 1000;
     this.#maxOffline = options.maxOfflineItems ?? 10_000;
+    this.#unstored = new UnstoredLogs(this.#maxOffline);
   }
 
   get pendingCount(): number {
@@ -68,25 +68,22 @@ export class UpdateBatcher implements UpdateSink {
   detach(): void {
     this.#writer = undefined;
     this.#blocked = false;
-    const unstored = this.#unstored.flatMap((entry) => entry.logs);
-    this.#unstored = [];
-    this.#unstoredCount = 0;
-    const kept = [...unstored, ...this.#pending.filter((u) => !RESENT_ON_RECONNECT.has(u.kind.case ?? ''))];
+    const kept = [
+      ...this.#unstored.takeAll(),
+      ...this.#pending.filter((u) => !RESENT_ON_RECONNECT.has(u.kind.case ?? '')),
+    ];
     this.#droppedOffline += Math.max(0, kept.length - this.#maxOffline);
     this.#replacePending(kept.slice(0, this.#maxOffline));
   }
 
   /** The coordinator stored every updates message of this connection up to `through`. */
   stored(through: bigint): void {
-    for (let first = this.#unstored[0]; first && first.sequence <= through; first = this.#unstored[0]) {
-      this.#unstored.shift();
-      this.#unstoredCount -= first.logs.length;
-    }
+    this.#unstored.stored(through);
   }
 
   /** Log lines written but not yet stored by the coordinator. */
   get unstoredCount(): number {
-    return this.#unstoredCount;
+    return this.#unstored.count;
   }
 
   /** The stream drained its buffer: writing may go on. */
@@ -135,13 +132,8 @@ export class UpdateBatcher implements UpdateSink {
   }
 
   forget(taskId: string, attempt: number): void {
-    const other = (u: TaskUpdate) => u.taskId !== taskId || u.attempt !== attempt;
-    this.#replacePending(this.#pending.filter(other));
-    for (const entry of this.#unstored) {
-      const before = entry.logs.length;
-      entry.logs = entry.logs.filter(other);
-      this.#unstoredCount -= before - entry.logs.length;
-    }
+    this.#replacePending(this.#pending.filter((u) => u.taskId !== taskId || u.attempt !== attempt));
+    this.#unstored.forget(taskId, attempt);
   }
 
   /** Writes everything pending now (if connected and the stream is not full). */
@@ -159,7 +151,7 @@ export class UpdateBatcher implements UpdateSink {
       const message = create(WorkerMessageSchema, {
         body: { case: 'updates', value: { items: batch, sequence: this.#sequence } },
       });
-      this.#keepUnstored(this.#sequence, batch);
+      this.#unstored.keep(this.#sequence, batch);
       start = end;
       if (!this.#writer(message)) {
         this.#blocked = true;
@@ -181,17 +173,6 @@ export class UpdateBatcher implements UpdateSink {
       end++;
     }
     return end;
-  }
-
-  #keepUnstored(sequence: bigint, batch: TaskUpdate[]): void {
-    const logs = batch.filter((u) => u.kind.case === 'log');
-    if (logs.length === 0) return;
-    this.#unstored.push({ sequence, logs });
-    this.#unstoredCount += logs.length;
-    // A coordinator that never says (an older one) must not grow this without bound.
-    while (this.#unstoredCount > this.#maxOffline && this.#unstored.length > 1) {
-      this.#unstoredCount -= this.#unstored.shift()?.logs.length ?? 0;
-    }
   }
 
   #replacePending(items: TaskUpdate[]): void {
