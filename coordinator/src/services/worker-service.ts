@@ -19,6 +19,12 @@ import { endCall } from './end-call.js';
 
 /** Items in one WorkerMessage.updates (worker_service.proto, TaskUpdates). */
 const MAX_UPDATES_PER_MESSAGE = 1000;
+/**
+ * Longest task_id a report may carry (worker_service.proto, TaskUpdate). Ids are the
+ * coordinator's UUIDs (36 characters); a reply echoes the id, so an unbounded one could make
+ * the answer larger than any message may be.
+ */
+const MAX_TASK_ID_LENGTH = 64;
 
 /**
  * WorkerService.Connect: reads the worker's messages in order (hello first, then heartbeats,
@@ -92,6 +98,13 @@ async function handle(rt: Runtime, session: WorkerSession, inbox: SessionInbox, 
         throw new ConnectError(
           `updates: ${items.length} items in one message, over the limit of ${MAX_UPDATES_PER_MESSAGE}`,
           Code.ResourceExhausted,
+        );
+      }
+      const long = items.findIndex((item) => item.taskId.length > MAX_TASK_ID_LENGTH);
+      if (long >= 0) {
+        throw new ConnectError(
+          `updates.items[${long}].task_id: ${items[long]!.taskId.length} characters, over the limit of ${MAX_TASK_ID_LENGTH} (a task id is the coordinator's UUID)`,
+          Code.InvalidArgument,
         );
       }
       await inbox.enqueueReports(items, sequence, (batch) => applyTaskUpdates(rt, session, batch));

@@ -29,9 +29,20 @@ const MAX_UPDATES_PER_MESSAGE = 1000;
  */
 const WAIT_MS = 60_000;
 
-/** A frame that breaks the protocol itself: the coordinator may end the stream for it (only). */
-function breaksProtocol(message: WorkerMessage | undefined): boolean {
-  return message === undefined || message.body.case === undefined || message.body.case === 'hello';
+/** Longest task_id a report may carry (worker_service.proto, TaskUpdate). */
+const MAX_TASK_ID_LENGTH = 64;
+
+/** How a frame breaks the protocol itself, if it does: the coordinator may end the stream for it (only). */
+function protocolBreak(message: WorkerMessage | undefined): string | undefined {
+  if (message === undefined) return 'undecodable bytes';
+  if (message.body.case === undefined || message.body.case === 'hello')
+    return `a ${message.body.case ?? 'empty'} message`;
+  if (message.body.case !== 'updates') return undefined;
+  const { items } = message.body.value;
+  if (items.length > MAX_UPDATES_PER_MESSAGE)
+    return `an updates message of ${items.length} items, over the limit`;
+  const long = items.find((item) => item.taskId.length > MAX_TASK_ID_LENGTH);
+  return long && `a task_id of ${long.taskId.length} characters, over the limit`;
 }
 
 function decoded(bytes: Uint8Array): WorkerMessage | undefined {
@@ -183,18 +194,15 @@ export class WorkerStreamRun {
     this.sent.messages++;
     this.sent.frames += frame.kind === 'flood' ? frame.count : 1;
     if (frame.kind === 'raw') {
-      const message = decoded(frame.bytes);
-      if (breaksProtocol(message)) this.broken = 'undecodable or protocol-breaking bytes';
+      this.broken ??= protocolBreak(decoded(frame.bytes));
       this.stream.sendRaw(frame.bytes);
       return;
     }
     const message = resolvePlaceholders(frame.message, this.lane);
-    if (breaksProtocol(message)) this.broken = `a ${message.body.case ?? 'empty'} message`;
     const bytes = toBinary(WorkerMessageSchema, message);
     if (bytes.length > MAX_MESSAGE_BYTES)
-      this.broken = `a frame of ${bytes.length} bytes, over the message limit`;
-    if (message.body.case === 'updates' && message.body.value.items.length > MAX_UPDATES_PER_MESSAGE)
-      this.broken = `an updates message of ${message.body.value.items.length} items, over the limit`;
+      this.broken ??= `a frame of ${bytes.length} bytes, over the message limit`;
+    this.broken ??= protocolBreak(message);
     const count = frame.kind === 'flood' ? frame.count : 1;
     for (let i = 0; i < count; i++) this.stream.sendRaw(bytes);
   }

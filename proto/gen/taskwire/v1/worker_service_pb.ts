@@ -315,7 +315,8 @@ export const TaskUpdatesSchema: GenMessage<TaskUpdates> =
  */
 export type TaskUpdate = Message<'taskwire.v1.TaskUpdate'> & {
   /**
-   * Task id.
+   * Task id, as assigned. Over 64 characters ends the stream with INVALID_ARGUMENT (an id that
+   * long is no task's, and the answer would have to echo it).
    *
    * @generated from field: string task_id = 1;
    */
