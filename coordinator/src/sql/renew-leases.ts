@@ -27,7 +27,8 @@ export async function renewLeases(q: Queryable, held: readonly HeldAttempt[], le
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, attempt int, worker_id text)
      ), locked AS (
        SELECT t.id FROM tasks t JOIN held h ON t.id = h.id AND t.attempt = h.attempt AND t.worker_id = h.worker_id
-       WHERE t.state IN ${IN_FLIGHT_SQL} ORDER BY t.id FOR NO KEY UPDATE OF t
+       -- By id, never a walk of every in-flight row (see hot-plans.test).
+       WHERE t.id = ANY(ARRAY(SELECT id FROM held)) AND t.state IN ${IN_FLIGHT_SQL} ORDER BY t.id FOR NO KEY UPDATE OF t
      )
      UPDATE tasks t SET lease_expires_at = $2::timestamptz + make_interval(secs => $3::float8 / 1000)
      FROM locked WHERE t.id = locked.id`,

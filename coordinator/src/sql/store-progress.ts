@@ -18,7 +18,8 @@ export async function storeProgress(
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, attempt int, progress jsonb)
      ), locked AS (
        SELECT t.id, x.progress FROM tasks t JOIN x ON t.id = x.id AND t.attempt = x.attempt
-       WHERE t.state IN ${IN_FLIGHT_SQL} ORDER BY t.id FOR NO KEY UPDATE OF t
+       -- By id, never a walk of every in-flight row (see hot-plans.test).
+       WHERE t.id = ANY(ARRAY(SELECT id FROM x)) AND t.state IN ${IN_FLIGHT_SQL} ORDER BY t.id FOR NO KEY UPDATE OF t
      ), stored AS (
        UPDATE tasks t SET progress = locked.progress FROM locked WHERE t.id = locked.id RETURNING t.id
      )

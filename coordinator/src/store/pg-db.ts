@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Queryable, QueryResult } from './db.js';
 import { ListenConnection } from './listen-connection.js';
+import { plannerOptions } from './planner-settings.js';
 
 const INT8_OID = 20;
 // Counts and sequence ids fit in a double; both engines then return plain numbers.
@@ -28,6 +29,7 @@ export async function openPostgres(connectionString: string): Promise<Db> {
     max: 10,
     types: types as pg.CustomTypesConfig,
     application_name: POOL_APPLICATION_NAME,
+    options: plannerOptions(),
     keepAlive: true,
     connectionTimeoutMillis: 5000,
   });

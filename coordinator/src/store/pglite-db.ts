@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Db, QueryResult } from './db.js';
+import { plannerStatement } from './planner-settings.js';
 
 /**
  * Embedded PostgreSQL (PGlite) in a data directory (or `memory://`, for tests): one session, so
@@ -11,6 +12,7 @@ export async function openPglite(dataDir: string): Promise<Db> {
   const db = await PGlite.create(dataDir, {
     parsers: { [types.INT8]: (value: string) => Number(value) },
   });
+  await db.query(plannerStatement());
   const toResult = <R>(result: { rows: unknown[]; affectedRows?: number }): QueryResult<R> => ({
     rows: result.rows as R[],
     rowCount: result.affectedRows ?? result.rows.length,
