@@ -17,6 +17,11 @@ Scenarios (default: all):
   coordinator-failover  a coordinator SIGKILLed under a running task: time until its worker is welcomed by another (PostgreSQL)
   dashboard    submit -> the open dashboard (Chromium) shows the task, and shows it succeeded (not in the default set)
   soak         --minutes (default 30) of single submissions at --rate (default 100/s): RSS and heap at start and end (not in the default set)
+  peers        Taskwire vs graphile-worker, pg-boss and BullMQ: latency, drain, bulk and sustained, one table
+               (not in the default set; on its own: npm run bench -- peers [--only latency,drain,bulk,sustained]
+               [--systems taskwire,graphile-worker,pg-boss,bullmq] [--workers 2] [--concurrency 24] [--count 2000]
+               [--rate 200] [--drain-count 20000] [--rates 200,1000,3000] [--seconds 60] [--store postgres];
+               npm run bench -- peers --help for details)
 
 Options:
   --store pglite|postgres   default pglite (postgres: TASKWIRE_TEST_DATABASE_URL or the local server)
@@ -26,6 +31,13 @@ Options:
   --slots N                 slots per workerd for throughput (default 16)
   --seconds N               idle measurement length (default 10)
   --minutes N               soak length (default 30)`;
+
+if (process.argv[2] === 'peers') {
+  // Its own options and defaults (see peersUsage); the peer packages load only here.
+  const { runPeers } = await import('./peers/run-peers.js');
+  await runPeers(process.argv.slice(3));
+  process.exit(0);
+}
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
