@@ -6,20 +6,15 @@ import { createInterface } from 'node:readline';
 const running = new Set<ChildProcess>();
 let hooked = false;
 
-function killAll(): void {
+/** SIGKILLs every child still running (the bench's 'exit' hook does it too, whatever ends it). */
+export function killAllChildren(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
 function installExitHook(): void {
   if (hooked) return;
   hooked = true;
-  process.on('exit', killAll);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      killAll();
-      process.exit(130);
-    });
-  }
+  process.on('exit', killAllChildren);
 }
 
 export interface NodeChild {

@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { killAllChildren } from './children.js';
 import { postgresPids, redisPids, type StorePids } from './cpu-sampler.js';
 import { type Figure, sleep, withTimeout } from './figures.js';
 import { RecordSink } from './ipc-recorder.js';
@@ -93,6 +94,33 @@ function parse(argv: string[]) {
 }
 type Options = ReturnType<typeof parse>;
 
+/** The system of the phase running now: stopped (its store dropped) if the bench is interrupted. */
+let current: PeerSystem | undefined;
+
+/** On Ctrl-C, SIGTERM or an uncaught error: kill every child, drop the current store, exit. */
+function installAbortHandlers(): void {
+  const abort = (code: number) => {
+    killAllChildren();
+    const stopping = current?.stop() ?? Promise.resolve();
+    current = undefined;
+    withTimeout(stopping, 10_000, 'cleanup').then(
+      () => process.exit(code),
+      () => process.exit(code),
+    );
+  };
+  process.once('SIGINT', () => abort(130));
+  process.once('SIGTERM', () => abort(143));
+  process.on('uncaughtException', (error) => {
+    // A pool's connection ended by our own DROP DATABASE ... WITH (FORCE) (admin_shutdown) is harmless.
+    if ((error as { code?: string }).code === '57P01') {
+      console.error(`  (a connection to a dropped bench database ended: ${error.message})`);
+      return;
+    }
+    console.error('peers bench: uncaught error, stopping:', error);
+    abort(1);
+  });
+}
+
 /** A fresh instance of `system` (new store, new workers) for one phase; always stopped after. */
 async function phase(
   name: SystemName,
@@ -102,6 +130,7 @@ async function phase(
   run: (system: PeerSystem, sink: RecordSink) => Promise<Figure[]>,
 ): Promise<Figure[]> {
   const system = modules[name].create();
+  current = system;
   const sink = new RecordSink();
   try {
     await withTimeout(system.setup({ workers, concurrency, sink }), 60_000, `${name} setup`);
@@ -111,6 +140,7 @@ async function phase(
     await withTimeout(system.stop(), 30_000, `${name} stop`).catch((error) =>
       console.error(`  ${name}: stop failed: ${(error as Error).message}`),
     );
+    current = undefined;
   }
 }
 
@@ -125,6 +155,7 @@ export async function runPeers(argv: string[]): Promise<void> {
     return;
   }
   ensurePeersInstalled();
+  installAbortHandlers();
   const { workers, concurrency } = options;
   console.log(
     `peers bench: node ${process.version}, ${cpus().length} cores; ${workers} worker processes x concurrency ` +
@@ -132,6 +163,12 @@ export async function runPeers(argv: string[]): Promise<void> {
       'handlers are no-ops recording their start (sent back over IPC); everything on loopback',
   );
   for (const name of options.systems) console.log(`  ${modules[name].describe(concurrency)}`);
+  console.log(
+    '  method: a fresh store and fresh workers per system and phase; open loop (sentAt taken just before each ' +
+      'submit call; at most 5,000 calls unanswered, more count as skipped); pickup = handler start - sentAt; ' +
+      'CPU = utime+stime from /proc over the sustained window: submitter = this process, store = the backends ' +
+      "of the system's PostgreSQL database plus the server's own processes, or redis-server",
+  );
   const results: Results = new Map(options.systems.map((s) => [s, new Map<string, Figure>()]));
   const failed = new Map(options.systems.map((s) => [s, new Set<string>()]));
   const attempt = async (name: SystemName, scenario: ScenarioName, run: () => Promise<Figure[]>) => {
