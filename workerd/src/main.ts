@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   const worker = await startWorker({
     coordinators: config.coordinators,
     slots: config.slots,
+    prefetch: config.prefetch,
     labels: config.labels,
     name: config.name,
     stateDir: config.stateDir,

@@ -31,6 +31,8 @@ export interface WorkerOptions {
   coordinators?: string | readonly string[];
   /** Tasks run at once. Default 4. */
   slots?: number;
+  /** Assignments taken beyond the slots, queued and started as slots free. Default 0. */
+  prefetch?: number;
   /** Labels the worker carries. */
   labels?: readonly string[];
   /** Name for people. Default: the host name. */
@@ -174,8 +176,11 @@ class Worker implements RunningWorker {
     const slots = options.slots ?? 4;
     if (!Number.isInteger(slots) || slots < 1)
       throw new RangeError(`slots must be a whole number >= 1, not ${slots}`);
+    const prefetch = options.prefetch ?? 0;
+    if (!Number.isInteger(prefetch) || prefetch < 0 || prefetch > 10_000)
+      throw new RangeError(`prefetch must be a whole number from 0 to 10000, not ${prefetch}`);
     this.#connection = new ConnectionHandle({ thread, logger, events: this.events });
-    this.#runner = new TaskRunner({ handlers, slots, sink: this.#connection, logger });
+    this.#runner = new TaskRunner({ handlers, slots, prefetch, sink: this.#connection, logger });
     logger.info(
       { event: 'worker.starting', coordinators: addresses, kinds: this.kinds, slots },
       'workerd starting',
@@ -190,6 +195,7 @@ class Worker implements RunningWorker {
           labels: [...(options.labels ?? [])],
           kinds: this.#runner.kinds,
           slots,
+          prefetch,
           versions: softwareVersions(),
         },
         logging,

@@ -42,6 +42,62 @@ for (const kind of ['pglite', 'postgres'] as const) {
       await rt.dispatcher.idle();
     });
 
+    // Claiming ahead for a busy worker must not take what a free slot elsewhere could start now,
+    // whichever of the two the pass visits first.
+    for (const busyFirst of [true, false]) {
+      it(`claims for free slots before claiming ahead (${busyFirst ? 'busy' : 'free'} worker first in the pass)`, async () => {
+        const rt = testRuntime(await openTestStore(kind));
+        const busyOnly = await insertTaskRow(rt.db, {});
+        await rt.db.query(`UPDATE tasks SET kind = 'busy.only' WHERE id = $1`, [busyOnly.id]);
+        const connect = (name: string) =>
+          name === 'busy'
+            ? TestWorker.connect(rt, {
+                workerId: 'w-busy',
+                kinds: ['busy.only', 'test.kind'],
+                slots: 1,
+                prefetch: 4,
+              })
+            : TestWorker.connect(rt, { workerId: 'w-free', kinds: ['test.kind'], slots: 1 });
+        const order = busyFirst ? ['busy', 'free'] : ['free', 'busy'];
+        const workers = new Map<string, TestWorker>();
+        for (const name of order) workers.set(name, await connect(name));
+        const busy = workers.get('busy')!;
+        const free = workers.get('free')!;
+        await busy.command('assign', busyOnly.id);
+        await rt.dispatcher.idle();
+        assert.equal(busy.session.freeSlots(), 0);
+
+        const contested = await insertTaskRow(rt.db, {});
+        rt.dispatcher.wake();
+        await free.command('assign', contested.id);
+        await rt.dispatcher.idle();
+        assert.equal(
+          busy.commands().some((c) => c.taskId === contested.id),
+          false,
+          'not queued behind the busy one',
+        );
+        rt.sweeper.stop();
+      });
+    }
+
+    it('claims ahead for a busy worker with prefetch, up to its prefetch', async () => {
+      const rt = testRuntime(await openTestStore(kind));
+      const tasks = [];
+      for (let i = 0; i < 6; i++) tasks.push(await insertTaskRow(rt.db, {}));
+      const worker = await TestWorker.connect(rt, {
+        workerId: 'w-ahead',
+        kinds: ['test.kind'],
+        slots: 1,
+        prefetch: 3,
+      });
+      await until(async () => (worker.commands().length >= 4 ? true : undefined), '4 assignments');
+      await rt.dispatcher.idle();
+      assert.equal(worker.commands().length, 4, 'one slot and three ahead');
+      const queued = await rt.db.query(`SELECT id FROM tasks WHERE state = 'queued'`);
+      assert.equal(queued.rows.length, 2);
+      rt.sweeper.stop();
+    });
+
     it('gives back, uncharged, what it claimed for a worker that left before the send', async () => {
       let release!: () => void;
       const gate = new Promise<void>((resolve) => {

@@ -82,9 +82,25 @@ export class Dispatcher {
       this.wantAll = false;
       this.wanted.clear();
       for (const session of sessions) {
-        if (session && session.freeSlots() > 0) await this.claimFor(session);
+        if (session && session.freeSlots() > 0) await this.claimFor(session, session.freeSlots());
+      }
+      // Claiming ahead (a worker's prefetch) comes after every free slot had its share, and only
+      // for workers whose queue held more than their free slots: a task never waits behind a busy
+      // worker while another has a free slot for it. A free slot still to be served first puts
+      // the claim ahead off to the next pass.
+      for (const session of sessions) {
+        if (!session || session.queueDrained || session.aheadRoom() === 0) continue;
+        if (this.freeSlotPending()) this.wanted.add(session.id);
+        else await this.claimFor(session, session.aheadRoom());
       }
     }
+  }
+
+  /** A worker with a free slot that may find work in the queue and whose claim is still to come. */
+  private freeSlotPending(): boolean {
+    return this.rt.workers
+      .all()
+      .some((s) => s.freeSlots() > 0 && !s.queueDrained && (this.wantAll || this.wanted.has(s.id)));
   }
 
   /** All connected workers, starting at a different one each pass so none is always last. */
@@ -95,8 +111,8 @@ export class Dispatcher {
     return [...all.slice(this.rotation), ...all.slice(0, this.rotation)];
   }
 
-  private async claimFor(session: WorkerSession): Promise<void> {
-    const limit = Math.min(session.freeSlots(), MAX_CLAIM);
+  private async claimFor(session: WorkerSession, room: number): Promise<void> {
+    const limit = Math.min(room, MAX_CLAIM);
     session.claiming += limit;
     let rows: TaskRow[];
     try {

@@ -141,9 +141,18 @@ function end(task: TaskRow, now: Date, patch: Partial<TaskRow>, type: EventType,
 }
 
 /** The worker started the handler. */
+/**
+ * The handler started. Its timeout counts from here, not from the assignment: a worker that
+ * prefetches may have held the assignment in its queue first.
+ */
 export function accept(task: TaskRow, now: Date): Transition {
   requireState(task, ['assigned'], 'accept');
-  return transition(task, { state: 'running', started_at: now, schedule_deadline: null }, 'accepted');
+  const attempt_deadline = task.timeout_ms === null ? null : new Date(now.getTime() + task.timeout_ms);
+  return transition(
+    task,
+    { state: 'running', started_at: now, schedule_deadline: null, attempt_deadline },
+    'accepted',
+  );
 }
 
 /**

@@ -140,6 +140,8 @@ function validateHello(hello: Hello) {
     bad('worker_id', 'must be 1-128 characters of letters, digits and ._:-');
   if (!Number.isInteger(hello.slots) || hello.slots < 1 || hello.slots > 10_000)
     bad('slots', 'must be 1..10000');
+  if (!Number.isInteger(hello.prefetch) || hello.prefetch < 0 || hello.prefetch > 10_000)
+    bad('prefetch', 'must be 0..10000');
   if (hello.kinds.length === 0) bad('kinds', 'must name at least one task kind');
 }
 

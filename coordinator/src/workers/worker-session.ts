@@ -23,6 +23,8 @@ export class WorkerSession {
   readonly kinds: string[];
   readonly labels: string[];
   readonly slots: number;
+  /** Assignments it queues beyond its slots (Hello.prefetch): room to claim ahead. */
+  readonly prefetch: number;
   readonly connectedAt = new Date();
   /** Attempts the worker holds: task id -> attempt. A slot is free again when the attempt ends. */
   readonly held = new Map<string, number>();
@@ -56,6 +58,7 @@ export class WorkerSession {
     this.kinds = [...hello.kinds];
     this.labels = [...hello.labels];
     this.slots = hello.slots;
+    this.prefetch = hello.prefetch;
     this.resources = resourcesToJson(hello.resources);
     this.selfDraining = hello.draining;
   }
@@ -64,9 +67,16 @@ export class WorkerSession {
     return this.selfDraining || this.adminDrained;
   }
 
+  /** Slots no assignment is promised to: a task sent now starts at once. */
   freeSlots(): number {
     if (this.closed || this.draining) return 0;
     return Math.max(0, this.slots - this.held.size - this.claiming);
+  }
+
+  /** Assignments it would queue now, beyond its free slots (claiming ahead). */
+  aheadRoom(): number {
+    if (this.closed || this.draining) return 0;
+    return Math.max(0, Math.min(this.prefetch, this.slots + this.prefetch - this.held.size - this.claiming));
   }
 
   canRun(kind: string, labels: readonly string[]): boolean {

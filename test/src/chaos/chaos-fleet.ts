@@ -19,6 +19,8 @@ export interface ChaosFleetSpec {
   coordinators: number;
   workers: number;
   slots: number;
+  /** Assignments the even-numbered workerd (w2, w4, ...) queue beyond their slots. */
+  prefetch: number;
   /** The database URL coordinator `index` uses (its own application_name, for pg_stat_activity). */
   databaseUrl: (index: number) => string;
   coordinatorArgs: string[];
@@ -120,6 +122,8 @@ export class WorkerMember extends Member {
     /** Its own proxy in front of each coordinator, in the order it tries them. */
     readonly proxies: FaultProxy[],
     private readonly spec: ChaosFleetSpec,
+    /** Its --prefetch. */
+    private readonly prefetch: number,
     onUnexpectedExit: (member: Member, status: ExitStatus) => void,
   ) {
     super(`worker ${name}`, onUnexpectedExit);
@@ -137,7 +141,8 @@ export class WorkerMember extends Member {
       args: [
         workerdMain,
         ...['--coordinator', this.proxies.map((proxy) => proxy.address).join(',')],
-        ...['--slots', String(slots), '--state-dir', this.stateDir, '--name', this.name],
+        ...['--slots', String(slots), '--prefetch', String(this.prefetch)],
+        ...['--state-dir', this.stateDir, '--name', this.name],
         ...['--handlers', chaosHandlers, '--no-builtins'],
       ],
       cwd: dir,
@@ -186,7 +191,15 @@ export class ChaosFleet {
         proxies.push(await FaultProxy.start(target));
       }
       const name = `w${w + 1}`;
-      const worker = new WorkerMember(name, join(spec.dir, `worker-${name}`), proxies, spec, onExit);
+      const prefetch = w % 2 === 1 ? spec.prefetch : 0;
+      const worker = new WorkerMember(
+        name,
+        join(spec.dir, `worker-${name}`),
+        proxies,
+        spec,
+        prefetch,
+        onExit,
+      );
       fleet.workers.push(worker);
       await worker.start();
     }

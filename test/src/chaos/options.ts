@@ -5,6 +5,8 @@ export interface ChaosOptions {
   coordinators: number;
   workers: number;
   slots: number;
+  /** Assignments every other workerd takes beyond its slots (--prefetch; 0: none). */
+  prefetch: number;
   tasks: number;
   /** Of `tasks`, how many are held back and submitted around the PostgreSQL restart. */
   tailTasks: number;
@@ -36,6 +38,7 @@ const flags: Record<string, OptionSpec> = {
   coordinators: { key: 'coordinators', help: 'coordinators on the one PostgreSQL' },
   workers: { key: 'workers', help: 'workerd processes, each with a proxy to every coordinator' },
   slots: { key: 'slots', help: 'slots of each workerd' },
+  prefetch: { key: 'prefetch', help: 'assignments every other workerd queues beyond its slots (0: none)' },
   tasks: { key: 'tasks', help: 'tasks in all (batches and singles, through random coordinators)' },
   'tail-tasks': {
     key: 'tailTasks',
@@ -62,6 +65,7 @@ export function defaultOptions(): ChaosOptions {
     coordinators: 3,
     workers: 6,
     slots: 16,
+    prefetch: 8,
     tasks: 10_000,
     tailTasks: 300,
     durationS: 120,
@@ -133,7 +137,15 @@ export function parseOptions(argv: string[]): ChaosOptions | 'help' {
 
 /** Fails on combinations that cannot run. */
 export function validated(options: ChaosOptions): ChaosOptions {
-  const whole = ['coordinators', 'workers', 'slots', 'tasks', 'tailTasks', 'maxAttempts'] as const;
+  const whole = [
+    'coordinators',
+    'workers',
+    'slots',
+    'prefetch',
+    'tasks',
+    'tailTasks',
+    'maxAttempts',
+  ] as const;
   for (const key of whole) {
     if (!Number.isInteger(options[key])) throw new Error(`${key} must be a whole number`);
   }

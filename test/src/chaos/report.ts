@@ -65,7 +65,7 @@ export function formatReport(report: ChaosReport): string {
   lines.push(
     '',
     '===== chaos: the run =====',
-    `fleet            ${options.coordinators} coordinators, ${options.workers} workerd x ${options.slots} slots, one PostgreSQL; seed ${options.seed}`,
+    `fleet            ${options.coordinators} coordinators, ${options.workers} workerd x ${options.slots} slots (every other one prefetching ${options.prefetch}), one PostgreSQL; seed ${options.seed}`,
     `tasks            ${options.tasks} planned (${options.tasks - options.tailTasks} during the faults, ${options.tailTasks} around the PostgreSQL restart); end states: ${states || 'none'}`,
     `throughput       ${report.ended.duringChaos} ended during ${s(ran.chaos * 1000)} of faults (${(report.ended.duringChaos / Math.max(1, ran.chaos)).toFixed(0)}/s); ${report.ended.total} in all`,
     `kills            ${faults.workerKills + faults.coordinatorKills} (${faults.workerKills} workerd, ${faults.coordinatorKills} coordinators), each restarted`,

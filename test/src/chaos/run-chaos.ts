@@ -64,6 +64,7 @@ export async function runChaos(
       coordinators: options.coordinators,
       workers: options.workers,
       slots: options.slots,
+      prefetch: options.prefetch,
       databaseUrl: (index) => pg.url(database, { application_name: coordinatorAppName(index) }),
       coordinatorArgs: options.coordinatorArgs,
       dir,

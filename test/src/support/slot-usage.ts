@@ -13,18 +13,21 @@ const attemptEnds = new Set([
 
 /**
  * The most attempts each worker held at once, replaying the recorded events in id order: +1 when
- * an attempt is assigned to the worker, -1 at that attempt's first end event.
+ * an attempt is assigned to the worker (or, with `from` 'accepted', when it starts there), -1 at
+ * that attempt's first end event.
  */
-export function peakSlotUsage(events: readonly TaskEvent[]): Map<string, number> {
+export function peakSlotUsage(
+  events: readonly TaskEvent[],
+  from: 'assigned' | 'accepted' = 'assigned',
+): Map<string, number> {
   const ordered = [...events].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const holder = new Map<string, string>();
   const inUse = new Map<string, number>();
   const peak = new Map<string, number>();
   for (const event of ordered) {
     const key = `${event.taskId}#${event.attempt}`;
-    if (event.type === 'assigned') {
-      if (holder.has(key))
-        throw new Error(`attempt ${key} assigned twice without ending (event ${event.id})`);
+    if (event.type === from) {
+      if (holder.has(key)) throw new Error(`attempt ${key} ${from} twice without ending (event ${event.id})`);
       holder.set(key, event.workerId);
       const now = (inUse.get(event.workerId) ?? 0) + 1;
       inUse.set(event.workerId, now);

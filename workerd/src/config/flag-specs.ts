@@ -29,6 +29,16 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
     help: 'tasks run at once',
   },
   {
+    flag: 'prefetch',
+    env: 'TASKWIRE_PREFETCH',
+    kind: 'string',
+    value: 'n',
+    fallback: '0',
+    help:
+      'assignments taken beyond --slots and queued here, each started as a slot frees (no claim round trip ' +
+      "between tasks: for many short tasks); a task's timeout counts from its start. 0..10000",
+  },
+  {
     flag: 'labels',
     env: 'TASKWIRE_LABELS',
     kind: 'list',

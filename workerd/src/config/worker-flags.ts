@@ -11,6 +11,8 @@ export { UsageError } from './usage-error.js';
 export interface DaemonConfig {
   coordinators: string[];
   slots: number;
+  /** Assignments queued beyond the slots (--prefetch). */
+  prefetch: number;
   labels: string[];
   /** Absolute paths of modules or directories. */
   handlerModules: string[];
@@ -91,6 +93,11 @@ function daemonConfig(options: OptionSources, file: ConfigFile | undefined): Dae
   if (!Number.isInteger(slots) || slots < 1) {
     throw new UsageError(`--slots: "${slotsText}" is not a whole number of at least 1`);
   }
+  const prefetchText = options.text('prefetch') as string;
+  const prefetch = Number(prefetchText);
+  if (!Number.isInteger(prefetch) || prefetch < 0 || prefetch > 10_000) {
+    throw new UsageError(`--prefetch: "${prefetchText}" is not a whole number from 0 to 10000`);
+  }
   const graceText = options.text('drain-grace') as string;
   let drainGraceMs: number;
   try {
@@ -105,6 +112,7 @@ function daemonConfig(options: OptionSources, file: ConfigFile | undefined): Dae
   return {
     coordinators,
     slots,
+    prefetch,
     labels: options.list('labels'),
     handlerModules: options.list('handlers'),
     builtins: !options.on('no-builtins'),

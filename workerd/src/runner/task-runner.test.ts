@@ -32,7 +32,7 @@ const assign = (taskId: string, kind: string, payload: unknown = {}, attempt = 1
   });
 
 /** A runner whose `hold` handler runs until its signal fires or the test releases it. */
-function setup(slots = 2, extra: HandlerMap = {}) {
+function setup(slots = 2, extra: HandlerMap = {}, prefetch = 0) {
   const sink = new RecordingSink();
   const releases = new Map<string, (value: unknown) => void>();
   const contexts = new Map<string, TaskContext>();
@@ -47,7 +47,7 @@ function setup(slots = 2, extra: HandlerMap = {}) {
     },
     ...extra,
   };
-  const runner = new TaskRunner({ handlers, slots, sink, logger: pino({ level: 'silent' }) });
+  const runner = new TaskRunner({ handlers, slots, prefetch, sink, logger: pino({ level: 'silent' }) });
   return { runner, sink, releases, contexts };
 }
 
@@ -86,6 +86,50 @@ test('assignments are rejected for an unknown kind, without a free slot, and whi
   runner.setDrainedByCoordinator(false);
   runner.handleCommand(assign('e', 'echo'));
   assert.equal(sink.find('e', 'rejected')?.reason, 'draining');
+});
+
+test('prefetched assignments wait unaccepted and start in order as slots free, never over the slots', async () => {
+  const { runner, sink, releases } = setup(1, {}, 2);
+  runner.handleCommands([assign('a', 'hold'), assign('b', 'hold'), assign('c', 'hold'), assign('d', 'hold')]);
+  assert.deepEqual(sink.kindsFor('a'), ['accepted']);
+  assert.deepEqual(sink.kindsFor('b'), [], 'b waits, not accepted');
+  assert.deepEqual(sink.kindsFor('c'), []);
+  assert.equal(sink.find('d', 'rejected')?.reason, 'no free slot', 'beyond slots + prefetch');
+  assert.equal(runner.waitingCount, 2);
+  assert.deepEqual(runner.runningAttempts(), [{ taskId: 'a', attempt: 1 }], 'hello lists only what started');
+
+  runner.handleCommand(assign('b', 'hold'));
+  assert.deepEqual(sink.kindsFor('b'), [], 'a repeated assignment of a waiting one changes nothing');
+
+  releases.get('a')?.(1);
+  await waitFor('b started', () => sink.find('b', 'accepted'));
+  assert.equal(runner.activeCount, 1, 'one slot, one handler');
+  assert.deepEqual(sink.kindsFor('c'), []);
+  releases.get('b')?.(2);
+  await waitFor('c started', () => sink.find('c', 'accepted'));
+  assert.ok(
+    sink.updates.findIndex((u) => u.taskId === 'b' && u.kind.case === 'result') <
+      sink.updates.findIndex((u) => u.taskId === 'c' && u.kind.case === 'accepted'),
+    "b's result goes before c's accept",
+  );
+  assert.equal(runner.waitingCount, 0);
+});
+
+test('a prefetched assignment is given up on a cancel, a drain and a new connection', () => {
+  const { runner, sink } = setup(1, {}, 5);
+  runner.handleCommands([assign('a', 'hold'), assign('b', 'hold'), assign('c', 'hold'), assign('d', 'hold')]);
+  runner.handleCommand(command('b', 1, { case: 'cancel', value: { cause: CancelCause.USER, reason: 'no' } }));
+  assert.equal(sink.find('b', 'cancelled')?.reason, 'no', 'cancelled without starting');
+  assert.deepEqual(sink.kindsFor('b'), ['cancelled']);
+  runner.dropWaiting();
+  assert.equal(sink.find('c', 'rejected')?.reason, 'not started before the connection was lost');
+  assert.equal(sink.find('d', 'rejected')?.reason, 'not started before the connection was lost');
+  runner.handleCommand(assign('e', 'hold'));
+  assert.equal(runner.waitingCount, 1);
+  runner.setDrainedByCoordinator(true);
+  assert.equal(sink.find('e', 'rejected')?.reason, 'draining');
+  assert.equal(runner.waitingCount, 0);
+  assert.deepEqual(sink.kindsFor('a'), ['accepted'], 'the running one goes on');
 });
 
 test('cancel fires the signal and the attempt reports cancelled with the reason', async () => {

@@ -23,6 +23,7 @@ import { cancelCauseText, RunningAttempt, type StopCause } from './running-attem
 import { createTaskContext } from './task-context.js';
 import type { UpdateSink } from './update-sink.js';
 
+const NO_FREE_SLOT = 'no free slot';
 /** gRPC status FAILED_PRECONDITION: the coordinator's answer to a report about a stale attempt. */
 const STALE_ATTEMPT = 9;
 /** The coordinator cancels an attempt at its deadline; the worker's own timer is only a backstop. */
@@ -32,19 +33,35 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export interface TaskRunnerOptions {
   handlers: HandlerMap;
   slots: number;
+  /** Assignments queued beyond the slots (default 0): started in order as slots free. */
+  prefetch?: number;
   sink: UpdateSink;
   logger: Logger;
+}
+
+/** An assignment taken while every slot was busy (prefetch), not accepted yet. */
+interface WaitingAssignment {
+  taskId: string;
+  attempt: number;
+  assignment: Assignment;
+  handler: Handler;
+  receivedAt: number;
 }
 
 /**
  * Runs handlers for the coordinator's task commands and turns what they do into TaskUpdates.
  * A slot is taken when an assignment is accepted and freed when its handler settles; outcomes
- * wait in the outbox until acknowledged.
+ * wait in the outbox until acknowledged. With prefetch, assignments beyond the slots wait here
+ * (unaccepted: the coordinator still sees them ASSIGNED) and start, in order, as slots free;
+ * one given up (drain, cancel, a new connection) is rejected, so it goes back uncharged.
  */
 export class TaskRunner {
   readonly outbox = new Outbox();
   readonly #handlers: Map<string, Handler>;
   readonly #slots: number;
+  readonly #prefetch: number;
+  /** Prefetched assignments by attempt key, in the order they came. */
+  readonly #waiting = new Map<string, WaitingAssignment>();
   readonly #sink: UpdateSink;
   readonly #log: Logger;
   /** Handlers that have not settled, forgotten ones included: they still hold their slot. */
@@ -61,6 +78,7 @@ export class TaskRunner {
   constructor(options: TaskRunnerOptions) {
     this.#handlers = new Map(Object.entries(options.handlers));
     this.#slots = options.slots;
+    this.#prefetch = options.prefetch ?? 0;
     this.#sink = options.sink;
     this.#log = options.logger;
   }
@@ -95,13 +113,34 @@ export class TaskRunner {
     this.#limits = limitsFromWelcome(limits);
   }
 
+  /** Prefetched assignments not started yet. */
+  get waitingCount(): number {
+    return this.#waiting.size;
+  }
+
   /** Drain or Resume from the coordinator; a shutdown drain is not lifted by Resume. */
   setDrainedByCoordinator(drained: boolean): void {
     this.#drainedByCoordinator = drained;
+    if (drained) this.#giveUpWaiting('draining');
   }
 
   startShutdown(reason: string): void {
     this.#shutdownReason ??= reason;
+    this.#giveUpWaiting('draining');
+  }
+
+  /**
+   * A new connection was welcomed: prefetched assignments from before it are no longer ours
+   * (the coordinator gives back what hello did not list), so they are not started.
+   */
+  dropWaiting(): void {
+    this.#giveUpWaiting('not started before the connection was lost');
+  }
+
+  #giveUpWaiting(reason: string): void {
+    const waiting = [...this.#waiting.values()];
+    this.#waiting.clear();
+    for (const w of waiting) this.#reject(w.taskId, w.attempt, reason);
   }
 
   /**
@@ -145,6 +184,11 @@ export class TaskRunner {
         );
       }
     }
+    this.#launchStarting();
+  }
+
+  /** Starts the handlers admitted since the last launch, once the sink has their accepts. */
+  #launchStarting(): void {
     if (this.#starting.length === 0) return;
     const starting = this.#starting;
     this.#starting = [];
@@ -203,6 +247,7 @@ export class TaskRunner {
 
   /** The coordinator no longer accepts this attempt: abort its handler and report nothing more. */
   forget(taskId: string, attempt: number, reason: string): void {
+    this.#waiting.delete(attemptKey(taskId, attempt));
     this.outbox.remove(taskId, attempt);
     this.#sink.forget(taskId, attempt);
     const run = this.#active.get(attemptKey(taskId, attempt));
@@ -240,6 +285,8 @@ export class TaskRunner {
 
   #assign(taskId: string, attempt: number, assignment: Assignment): void {
     const key = attemptKey(taskId, attempt);
+    // The same assignment twice while it waits: it starts once, when its turn comes.
+    if (this.#waiting.has(key)) return;
     const existing = this.#active.get(key);
     if (existing) {
       // The same assignment twice (e.g. resent after a reconnect): it already runs.
@@ -254,6 +301,10 @@ export class TaskRunner {
     }
     const handler = this.#handlers.get(assignment.kind);
     const refusal = this.#refusal(assignment.kind, handler);
+    if (refusal === NO_FREE_SLOT && handler && this.#waiting.size < this.#prefetch) {
+      this.#waiting.set(key, { taskId, attempt, assignment, handler, receivedAt: Date.now() });
+      return;
+    }
     if (refusal || !handler) {
       this.#reject(taskId, attempt, refusal ?? 'no handler');
       return;
@@ -271,17 +322,34 @@ export class TaskRunner {
     if (!handler) {
       return `no handler for kind "${kind}" (this worker handles: ${this.kinds.join(', ') || 'nothing'})`;
     }
-    if (this.#active.size >= this.#slots) return 'no free slot';
+    if (this.#active.size >= this.#slots) return NO_FREE_SLOT;
     return undefined;
   }
 
-  #start(run: RunningAttempt, assignment: Assignment, handler: Handler): void {
+  /** Starts prefetched assignments while slots are free. */
+  #startWaiting(): void {
+    for (const [key, waiting] of this.#waiting) {
+      if (this.#active.size >= this.#slots) break;
+      this.#waiting.delete(key);
+      const { taskId, attempt, assignment, handler } = waiting;
+      this.#start(
+        new RunningAttempt(taskId, attempt, assignment.kind),
+        assignment,
+        handler,
+        Date.now() - waiting.receivedAt,
+      );
+    }
+    this.#launchStarting();
+  }
+
+  /** `waitedMs`: how long a prefetched assignment waited (its timeout counts from its start). */
+  #start(run: RunningAttempt, assignment: Assignment, handler: Handler, waitedMs = 0): void {
     this.#active.set(run.key, run);
     this.#byTask.set(run.taskId, run);
     this.#sink.push(accepted(run.taskId, run.attempt));
     this.#log.debug({ task_id: run.taskId, attempt: run.attempt, kind: run.kind }, 'task started');
     if (assignment.deadline) {
-      const delay = timestampMs(assignment.deadline) - Date.now() + DEADLINE_BACKSTOP_MS;
+      const delay = timestampMs(assignment.deadline) + waitedMs - Date.now() + DEADLINE_BACKSTOP_MS;
       if (delay < MAX_TIMER_MS) {
         run.deadlineTimer = setTimeout(() => run.stop({ kind: 'deadline' }), Math.max(0, delay));
         run.deadlineTimer.unref();
@@ -317,6 +385,7 @@ export class TaskRunner {
       { task_id: run.taskId, attempt: run.attempt, ok: settled.ok, stop: run.stopCause?.kind },
       'task settled',
     );
+    if (this.#waiting.size > 0) this.#startWaiting();
     if (this.#active.size === 0) {
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];
@@ -336,6 +405,8 @@ export class TaskRunner {
 
   #cancel(taskId: string, attempt: number, cancel: Cancel): void {
     const reason = cancel.reason || cancelCauseText(cancel.cause);
+    // A prefetched one never started: it ends as cancelled below, like one not here at all.
+    this.#waiting.delete(attemptKey(taskId, attempt));
     const run = this.#active.get(attemptKey(taskId, attempt));
     if (run) {
       if (!run.forgotten) run.stop({ kind: 'cancel', reason });

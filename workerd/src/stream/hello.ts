@@ -10,6 +10,8 @@ export interface WorkerIdentity {
   labels: string[];
   kinds: string[];
   slots: number;
+  /** Assignments queued beyond the slots. */
+  prefetch: number;
   /** Software versions (node, workerd, os, chromium...), taken once at start. */
   versions: Record<string, string>;
 }
@@ -37,6 +39,7 @@ export function helloMessage(identity: WorkerIdentity, state: HelloState): Worke
         kinds: identity.kinds,
         labels: identity.labels,
         slots: identity.slots,
+        prefetch: identity.prefetch,
         running: state.running,
         resources: state.resources,
         versions: identity.versions,

@@ -156,6 +156,7 @@ export class ConnectionHandle implements UpdateSink {
       }
       case 'connected':
         runner.setLimits(message.limits);
+        runner.dropWaiting();
         runner.applyDecisions(message.decisions);
         runner.setDrainedByCoordinator(message.drained);
         runner.reaskInputs();
