@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { type StoreKind, startBenchFleet } from './bench-fleet.js';
 import { coordinatorFailover } from './scenarios/coordinator-failover.js';
 import { failover } from './scenarios/failover.js';
+import { fleetScale } from './scenarios/fleet-scale.js';
 import { idle } from './scenarios/idle.js';
 import { latency } from './scenarios/latency.js';
 import { soak } from './scenarios/soak.js';
@@ -16,6 +17,8 @@ Scenarios (default: all):
   failover     a worker killed (SIGKILL) or gone silent (SIGSTOP) mid-task: time to OFFLINE and to rerun
   coordinator-failover  a coordinator SIGKILLed under a running task: time until its worker is welcomed by another (PostgreSQL)
   dashboard    submit -> the open dashboard (Chromium) shows the task, and shows it succeeded (not in the default set)
+  fleet-scale  --streams (default 10000) simulated worker streams on one coordinator: its RSS and CPU, event-loop
+               delay and a unary call's round trip meanwhile, workers ONLINE at the end (not in the default set)
   soak         --minutes (default 30) of single submissions at --rate (default 100/s): RSS and heap at start and end (not in the default set)
   peers        Taskwire vs graphile-worker, pg-boss and BullMQ: latency, drain, bulk and sustained, one table
                (not in the default set; on its own: npm run bench -- peers [--only latency,drain,bulk,sustained]
@@ -29,7 +32,8 @@ Options:
   --rate N                  submissions per second for latency (default 200) and soak (default 100)
   --workers N               workerd processes for throughput (default 3)
   --slots N                 slots per workerd for throughput (default 16)
-  --seconds N               idle measurement length (default 10)
+  --seconds N               idle and fleet-scale measurement length (default 10)
+  --streams N               simulated workers for fleet-scale (default 10000)
   --minutes N               soak length (default 30)`;
 
 if (process.argv[2] === 'peers') {
@@ -48,6 +52,7 @@ const { values, positionals } = parseArgs({
     workers: { type: 'string', default: '3' },
     slots: { type: 'string', default: '16' },
     seconds: { type: 'string', default: '10' },
+    streams: { type: 'string', default: '10000' },
     minutes: { type: 'string', default: '30' },
     help: { type: 'boolean', default: false },
   },
@@ -92,6 +97,8 @@ for (const scenario of scenarios) {
         await fleet.stop();
       }
     }
+  } else if (scenario === 'fleet-scale') {
+    await fleetScale(store, Number(values.streams), Number(values.seconds));
   } else if (scenario === 'coordinator-failover') {
     await coordinatorFailover();
   } else if (scenario === 'soak') {

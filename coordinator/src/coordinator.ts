@@ -189,6 +189,8 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
         retention.stop();
         rt.sweeper.stop();
         await shutdownServer(server);
+        // Streams opened meanwhile, and closes still writing, finish before the store closes.
+        await rt.workers.closeAll('coordinator shutdown');
         await rt.dispatcher.idle();
         await rt.reports.drain(5000);
         // Assignments nobody accepted would wait for their lease: give them back now.

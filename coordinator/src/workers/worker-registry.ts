@@ -14,6 +14,8 @@ const WORKER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** The workers connected to THIS coordinator, by id. */
 export class WorkerRegistry {
   private readonly sessions = new Map<string, WorkerSession>();
+  /** Closes under way (they still write to the store): shutdown waits for them. */
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(private readonly rt: Runtime) {}
 
@@ -95,11 +97,23 @@ export class WorkerRegistry {
     return session;
   }
 
+  /** Closes every session still open and waits for every close under way (at shutdown). */
+  async closeAll(reason: string): Promise<void> {
+    await Promise.all(this.all().map((session) => this.close(session, reason)));
+    await Promise.all(this.closing);
+  }
+
   /** The stream ended: the worker goes offline; its leases run until they expire. */
-  async close(session: WorkerSession, reason: string): Promise<void> {
+  close(session: WorkerSession, reason: string): Promise<void> {
     session.close();
-    if (session.released) return;
+    if (session.released) return Promise.resolve();
     session.released = true;
+    const closing = this.release(session, reason).finally(() => this.closing.delete(closing));
+    this.closing.add(closing);
+    return closing;
+  }
+
+  private async release(session: WorkerSession, reason: string): Promise<void> {
     // What this coordinator kept for the connection's attempts: a reconnect starts afresh.
     this.rt.artifacts.dropSession(session);
     for (const [taskId, attempt] of session.held) this.rt.progress.drop(taskId, attempt);
