@@ -15,6 +15,25 @@ export const handlers = {
     await ctx.artifact('report.txt', 'soak\n');
     return { steps: 5 };
   },
+  /**
+   * Reports progress every `everyMs` for `ms`, each report carrying its send time (epoch ms) as
+   * its message, so that a watcher can tell how late it arrives; returns how many it sent.
+   */
+  'bench.progress': async (ctx: {
+    payload: { ms: number; everyMs: number };
+    progress: (percent: number, step?: string, message?: string) => void;
+  }) => {
+    const { ms, everyMs } = ctx.payload;
+    const start = performance.now();
+    let sent = 0;
+    while (performance.now() - start < ms) {
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+      sent++;
+      const percent = Math.min(99, ((performance.now() - start) / ms) * 100);
+      ctx.progress(percent, 'flood', String(performance.timeOrigin + performance.now()));
+    }
+    return { sent };
+  },
   /** Sleeps `ms` (default 3 s) then returns its attempt: a task that outlives a failover. */
   'bench.sleep': async (ctx: { payload: { ms?: number } | undefined; task: { attempt: number } }) => {
     await new Promise((resolve) => setTimeout(resolve, ctx.payload?.ms ?? 3000));

@@ -5,6 +5,7 @@ import { failover } from './scenarios/failover.js';
 import { fleetScale } from './scenarios/fleet-scale.js';
 import { idle } from './scenarios/idle.js';
 import { latency } from './scenarios/latency.js';
+import { progressFlood } from './scenarios/progress-flood.js';
 import { soak } from './scenarios/soak.js';
 import { throughput } from './scenarios/throughput.js';
 
@@ -19,6 +20,8 @@ Scenarios (default: all):
   dashboard    submit -> the open dashboard (Chromium) shows the task, and shows it succeeded (not in the default set)
   fleet-scale  --streams (default 10000) simulated worker streams on one coordinator: its RSS and CPU, event-loop
                delay and a unary call's round trip meanwhile, workers ONLINE at the end (not in the default set)
+  progress-flood  200 running tasks (4 workerd x 50 slots) each reporting progress every 10 ms for --seconds:
+               updates absorbed per second, watcher lag, task rows written (coalescing) (not in the default set)
   soak         --minutes (default 30) of single submissions at --rate (default 100/s): RSS and heap at start and end (not in the default set)
   peers        Taskwire vs graphile-worker, pg-boss and BullMQ: latency, drain, bulk and sustained, one table
                (not in the default set; on its own: npm run bench -- peers [--only latency,drain,bulk,sustained]
@@ -32,7 +35,7 @@ Options:
   --rate N                  submissions per second for latency (default 200) and soak (default 100)
   --workers N               workerd processes for throughput (default 3)
   --slots N                 slots per workerd for throughput (default 16)
-  --seconds N               idle and fleet-scale measurement length (default 10)
+  --seconds N               idle, fleet-scale and progress-flood length (default 10)
   --streams N               simulated workers for fleet-scale (default 10000)
   --minutes N               soak length (default 30)`;
 
@@ -96,6 +99,13 @@ for (const scenario of scenarios) {
       } finally {
         await fleet.stop();
       }
+    }
+  } else if (scenario === 'progress-flood') {
+    const fleet = await startBenchFleet(store, 4, 50);
+    try {
+      await progressFlood(fleet, 200, 10, Number(values.seconds));
+    } finally {
+      await fleet.stop();
     }
   } else if (scenario === 'fleet-scale') {
     await fleetScale(store, Number(values.streams), Number(values.seconds));
