@@ -49,3 +49,37 @@ it('a queue closed with an error (dropped, or its session ended) tells its owner
   ended.close(new Error('late'));
   assert.equal(failures.length, 1, 'closed already');
 });
+
+it('conflated items: a newer one replaces the waiting one in its place; a sealing item keeps its order', async () => {
+  const queue = new AsyncQueue<string>(4);
+  queue.pushLatest('a', 'a1');
+  queue.pushLatest('b', 'b1');
+  for (let i = 2; i <= 1000; i++) {
+    queue.pushLatest('a', `a${i}`);
+    queue.pushLatest('b', `b${i}`);
+  }
+  queue.push('a-state', 'a');
+  queue.pushLatest('a', 'a-after');
+  queue.close();
+  const seen: string[] = [];
+  for await (const item of queue) seen.push(item);
+  assert.deepEqual(
+    seen,
+    ['a1000', 'b1000', 'a-state', 'a-after'],
+    '2,000 pushes of two keys wait as two items',
+  );
+});
+
+it('an item taken by the consumer is no longer replaced', async () => {
+  const queue = new AsyncQueue<string>(10);
+  const seen: string[] = [];
+  const consumed = (async () => {
+    for await (const item of queue) seen.push(item);
+  })();
+  queue.pushLatest('a', 'a1');
+  await new Promise((resolve) => setImmediate(resolve));
+  queue.pushLatest('a', 'a2');
+  queue.close();
+  await consumed;
+  assert.deepEqual(seen, ['a1', 'a2']);
+});

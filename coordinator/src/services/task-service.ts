@@ -83,7 +83,7 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
     async *watchTask(request, context) {
       const id = validateId(request.id);
       const changes = new AsyncQueue<TaskChange>(WATCH_QUEUE_LIMIT, 'WatchTask', endCall(context));
-      const unsubscribe = rt.hub.onTask(id, (change) => changes.push(change));
+      const unsubscribe = rt.hub.onTask(id, (change) => queueChange(changes, change));
       const stop = whenCallEnds(context, () => {
         changes.close();
         unsubscribe();
@@ -108,7 +108,7 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
     async *watchTasks(request, context) {
       const states = new Set(request.states);
       const changes = new AsyncQueue<TaskChange>(WATCH_QUEUE_LIMIT, 'WatchTasks', endCall(context));
-      const unsubscribe = rt.hub.onAnyTask((change) => changes.push(change));
+      const unsubscribe = rt.hub.onAnyTask((change) => queueChange(changes, change));
       const stop = whenCallEnds(context, () => {
         changes.close();
         unsubscribe();
@@ -273,4 +273,13 @@ function toLogEntry(row: Awaited<ReturnType<typeof readLogs>>[number]): LogEntry
     truncated: row.truncated,
     stream: row.stream,
   });
+}
+
+/**
+ * A watcher behind gets each task's latest progress, not every step (conflated); a state change
+ * is never merged away, and progress after it stays after it.
+ */
+function queueChange(queue: AsyncQueue<TaskChange>, change: TaskChange): void {
+  if (change.type === 'progress') queue.pushLatest(change.taskId, change);
+  else queue.push(change, change.row.id);
 }
