@@ -192,6 +192,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
         // Streams opened meanwhile, and closes still writing, finish before the store closes.
         await rt.workers.closeAll('coordinator shutdown');
         await rt.dispatcher.idle();
+        await rt.submits.idle();
         await rt.reports.drain(5000);
         // Assignments nobody accepted would wait for their lease: give them back now.
         await returnUnaccepted(rt, sessions).catch((error: unknown) =>

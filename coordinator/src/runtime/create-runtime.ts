@@ -4,6 +4,7 @@ import { ArtifactReceiver } from '../artifacts/artifact-receiver.js';
 import { CoordinatorMetrics } from '../metrics/coordinator-metrics.js';
 import { readStats } from '../stats/read-stats.js';
 import type { Db } from '../store/db.js';
+import { SubmitBatcher } from '../tasks/submit-batcher.js';
 import { ReportRounds } from '../workers/report-rounds.js';
 import { WorkerRegistry } from '../workers/worker-registry.js';
 import type { CoordinatorConfig } from './config.js';
@@ -33,6 +34,7 @@ export function createRuntime(
   rt.progress = new ProgressWriter(rt);
   rt.artifacts = new ArtifactReceiver(rt);
   rt.reports = new ReportRounds(rt);
+  rt.submits = new SubmitBatcher(rt);
   rt.metrics = new CoordinatorMetrics({
     stats: () => readStats(rt),
     connectedWorkers: () => rt.workers.all().length,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ArtifactReceiver } from '../artifacts/artifact-receiver.js';
 import type { CoordinatorMetrics } from '../metrics/coordinator-metrics.js';
 import type { Db } from '../store/db.js';
+import type { SubmitBatcher } from '../tasks/submit-batcher.js';
 import type { ReportRounds } from '../workers/report-rounds.js';
 import type { WorkerRegistry } from '../workers/worker-registry.js';
 import type { CoordinatorConfig } from './config.js';
@@ -25,5 +26,7 @@ export interface Runtime {
   readonly progress: ProgressWriter;
   readonly artifacts: ArtifactReceiver;
   readonly reports: ReportRounds;
+  /** Submissions, stored together while an insert is under way (group commit). */
+  readonly submits: SubmitBatcher;
   readonly metrics: CoordinatorMetrics;
 }

@@ -12,10 +12,10 @@ import { readLogs } from '../sql/task-logs-sql.js';
 import { changeTask } from '../tasks/change-task.js';
 import { explainWait } from '../tasks/explain-wait.js';
 import * as machine from '../tasks/state-machine.js';
-import { submitTasks as submit } from '../tasks/submit-tasks.js';
+import { FAST_PATH_MAX, type Submitted, submitTasks } from '../tasks/submit-tasks.js';
 import { isTerminal, type TaskRow } from '../tasks/task-row.js';
 import { PROTO_TO_STATE, STATE_TO_PROTO, taskToProto } from '../tasks/task-to-proto.js';
-import { validateId, validateSpec } from '../tasks/validate-spec.js';
+import { type NewTask, validateId, validateSpec } from '../tasks/validate-spec.js';
 import { clipText } from '../validation/clip-text.js';
 import { endCall, whenCallEnds } from './end-call.js';
 
@@ -33,11 +33,17 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
     return row;
   };
 
+  // Small requests are stored together while an insert is under way; a bulk request on its own.
+  const submit = async (specs: NewTask[]): Promise<Submitted> =>
+    specs.length <= FAST_PATH_MAX
+      ? rt.submits.submit(specs)
+      : (await submitTasks(rt, [specs], new Date()))[0]!;
+
   return {
     async submitTask(request) {
       const now = new Date();
       const spec = validateSpec(request.spec, rt.config.limits, now);
-      const { rows, existing } = await submit(rt, [spec], now);
+      const { rows, existing } = await submit([spec]);
       return { task: taskToProto(rows[0]!), existing: existing[0]! };
     },
 
@@ -52,7 +58,7 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
         );
       }
       const specs = request.specs.map((s, i) => validateSpec(s, rt.config.limits, now, `specs[${i}]`));
-      const { rows, existing } = await submit(rt, specs, now);
+      const { rows, existing } = await submit(specs);
       return { tasks: rows.map(taskToProto), existing };
     },
 

@@ -8,17 +8,27 @@ import type { WorkerSession } from '../workers/worker-session.js';
 import type { TaskRow } from './task-row.js';
 import type { NewTask } from './validate-spec.js';
 
-/** Larger batches go through the queue: the fast path is for latency, not bulk. */
-const FAST_PATH_MAX = 64;
+/** Larger requests go through the queue: the fast path is for latency, not bulk. */
+export const FAST_PATH_MAX = 64;
+
+/** What one request's tasks became: the stored rows, and which of them existed already. */
+export interface Submitted {
+  rows: TaskRow[];
+  existing: boolean[];
+}
 
 /**
  * Stores new tasks (a known idempotency key returns the stored task instead) with their
- * `submitted` events in one statement. A task that a connected worker can start now goes to it
- * in that same statement (the fast path); the rest wake the dispatchers of every coordinator.
+ * `submitted` events in one statement, for one or several requests at once (SubmitBatcher). A
+ * task that a connected worker can start now goes to it in that same statement (the fast path,
+ * for requests of at most FAST_PATH_MAX tasks); the rest wake the dispatchers of every
+ * coordinator. Returns each request's part, in the order of `requests`.
  */
-export async function submitTasks(rt: Runtime, specs: NewTask[], now: Date) {
-  const tasks: TaskToInsert[] = specs.map((s) => ({ ...s, id: uuidv7() }));
-  const picks = pickWorkers(rt, tasks, now);
+export async function submitTasks(rt: Runtime, requests: NewTask[][], now: Date): Promise<Submitted[]> {
+  const groups: TaskToInsert[][] = requests.map((specs) => specs.map((s) => ({ ...s, id: uuidv7() })));
+  const tasks = groups.flat();
+  const picks = new Map<string, WorkerSession>();
+  for (const group of groups) if (group.length <= FAST_PATH_MAX) pickWorkers(rt, group, now, picks);
   for (const task of tasks) task.assignTo = picks.get(task.id)?.id;
   // ONE statement, committed on its own: tasks, events, fast-path assignments and notices.
   const notify = rt.notifier.payloads(
@@ -40,22 +50,26 @@ export async function submitTasks(rt: Runtime, specs: NewTask[], now: Date) {
   }
   const byId = new Map(stored.inserted.map((r) => [r.id, r]));
   const byKey = new Map(stored.known.map((r) => [r.idempotency_key!, r]));
-  const rows: TaskRow[] = [];
-  const existing: boolean[] = [];
-  for (const task of tasks) {
-    const row = byId.get(task.id);
-    if (row) {
-      rows.push(row);
-      existing.push(false);
-      continue;
+  // A key given twice (in one request or two of one statement) names the first task stored.
+  for (const row of stored.inserted) if (row.idempotency_key) byKey.set(row.idempotency_key, row);
+  const answers = groups.map((group) => {
+    const rows: TaskRow[] = [];
+    const existing: boolean[] = [];
+    for (const task of group) {
+      const row = byId.get(task.id);
+      if (row) {
+        rows.push(row);
+        existing.push(false);
+        continue;
+      }
+      const known = byKey.get(task.idempotencyKey ?? '');
+      if (!known)
+        throw new ConnectError('the task vanished while it was being submitted; try again', Code.Aborted);
+      rows.push(known);
+      existing.push(true);
     }
-    const known =
-      byKey.get(task.idempotencyKey ?? '') ?? rows.find((r) => r.idempotency_key === task.idempotencyKey);
-    if (!known)
-      throw new ConnectError('the task vanished while it was being submitted; try again', Code.Aborted);
-    rows.push(known);
-    existing.push(true);
-  }
+    return { rows, existing };
+  });
   const queued: TaskRow[] = [];
   for (const row of byId.values()) {
     rt.metrics.submittedTask(row.kind);
@@ -77,7 +91,7 @@ export async function submitTasks(rt: Runtime, specs: NewTask[], now: Date) {
     rt,
     queued.map((row) => ({ from: row, next: row })),
   );
-  return { rows, existing };
+  return answers;
 }
 
 /**
@@ -85,9 +99,12 @@ export async function submitTasks(rt: Runtime, specs: NewTask[], now: Date) {
  * slot, and had nothing else runnable at its last claim (so nothing queued earlier or with a
  * higher priority is skipped). The slot is reserved until the transaction ends.
  */
-function pickWorkers(rt: Runtime, tasks: ReadonlyArray<NewTask & { id: string }>, now: Date) {
-  const picks = new Map<string, WorkerSession>();
-  if (tasks.length > FAST_PATH_MAX) return picks;
+function pickWorkers(
+  rt: Runtime,
+  tasks: ReadonlyArray<NewTask & { id: string }>,
+  now: Date,
+  picks: Map<string, WorkerSession>,
+): void {
   const sessions = rt.workers.all().filter((s) => s.queueDrained);
   for (const task of tasks) {
     if (task.runAt.getTime() > now.getTime()) continue;
@@ -96,5 +113,4 @@ function pickWorkers(rt: Runtime, tasks: ReadonlyArray<NewTask & { id: string }>
     session.claiming++;
     picks.set(task.id, session);
   }
-  return picks;
 }
