@@ -26,12 +26,14 @@ function childEnv(): NodeJS.ProcessEnv {
 
 /**
  * Taskwire as it ships: `taskwire coordinator --database-url` in its own process (all defaults:
- * heartbeat 1 s, lease 10 s), and `workerd --slots C --log-level warn` processes loading the
- * bench's handler module, one gRPC stream each. Bulk is TaskService.SubmitTasks.
+ * heartbeat 1 s, lease 10 s), and `workerd --slots C --prefetch C --log-level warn` processes
+ * loading the bench's handler module, one gRPC stream each: --prefetch as the workerd README
+ * recommends for many short tasks (graphile-worker's localQueue is the same idea). Bulk is
+ * TaskService.SubmitTasks.
  */
 export const taskwire: SystemModule = {
   describe: (c) =>
-    `taskwire: coordinator process (defaults) on PostgreSQL; workerd --slots ${c} --log-level warn; ` +
+    `taskwire: coordinator process (defaults) on PostgreSQL; workerd --slots ${c} --prefetch ${c} --log-level warn; ` +
     'SubmitTask / SubmitTasks over one gRPC (h2c) connection',
   create: () => new TaskwireSystem(),
 };
@@ -71,6 +73,8 @@ class TaskwireSystem implements PeerSystem {
           '--coordinator',
           address,
           '--slots',
+          String(concurrency),
+          '--prefetch',
           String(concurrency),
           '--state-dir',
           join(this.dir, `w${i}`),
