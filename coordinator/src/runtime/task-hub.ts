@@ -70,6 +70,11 @@ export class TaskHub {
     return this.subscribe('workers', listener);
   }
 
+  /** Whether anyone here watches the workers (WatchWorkers). */
+  watchingWorkers(): boolean {
+    return this.emitter.listenerCount('workers') > 0;
+  }
+
   /** Whether anyone here follows this task's logs. */
   isFollowingLogs(taskId: string): boolean {
     return this.emitter.listenerCount(`logs:${taskId}`) > 0;

@@ -3,6 +3,7 @@ import type { CoordinatorMessage, Hello } from '@taskwire/proto';
 import { afterCommit } from '../runtime/after-commit.js';
 import type { AsyncQueue } from '../runtime/async-queue.js';
 import { noticesFor } from '../runtime/commit-notices.js';
+import { ConcurrencyLimit } from '../runtime/concurrency-limit.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { markWorkerOffline, upsertWorker } from '../sql/workers-sql.js';
 import { listWorkers } from './list-workers.js';
@@ -14,6 +15,12 @@ const WORKER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** The workers connected to THIS coordinator, by id. */
 export class WorkerRegistry {
   private readonly sessions = new Map<string, WorkerSession>();
+  /**
+   * Registrations writing to the store at once: a fleet reconnecting together (10,000 workers
+   * after a restart) waits here, in order, instead of holding every pool connection and timing
+   * out on the pool while reports and submissions wait behind it.
+   */
+  private readonly registering = new ConcurrencyLimit(4);
   /** Closes under way (they still write to the store): shutdown waits for them. */
   private readonly closing = new Set<Promise<void>>();
 
@@ -47,18 +54,22 @@ export class WorkerRegistry {
     const session = new WorkerSession(hello, out);
     const now = new Date();
     // Tasks first, then the worker row: every transaction locks in that order.
-    const { drained, reconnect } = await this.rt.db.tx(async (tx) => {
-      const reconnect = await reconnectAttempts(this.rt, tx, session, hello.running);
-      const registered = await upsertWorker(tx, hello, session.resources, this.rt.id, session.connectedAt);
-      await this.rt.notifier.sendAll(
-        tx,
-        noticesFor(this.rt, reconnect.lost, now),
-        reconnect.lost.map((c) => c.next.id),
-      );
-      return { drained: registered.drained, reconnect };
-    });
+    const { drained, reconnect } = await this.registering.run(() =>
+      this.rt.db.tx(async (tx) => {
+        const reconnect = await reconnectAttempts(this.rt, tx, session, hello.running);
+        const registered = await upsertWorker(tx, hello, session.resources, this.rt.id, session.connectedAt);
+        await this.rt.notifier.sendAll(
+          tx,
+          noticesFor(this.rt, reconnect.lost, now),
+          reconnect.lost.map((c) => c.next.id),
+        );
+        return { drained: registered.drained, reconnect };
+      }),
+    );
     afterCommit(this.rt, reconnect.lost);
     session.adminDrained = drained;
+    // Its silence counts from its welcome, not from a wait for its turn to register.
+    session.lastSeenAt = Date.now();
     this.sessions.set(session.id, session);
     const { config } = this.rt;
     session.send({
@@ -137,6 +148,7 @@ export class WorkerRegistry {
 
   /** Tells WatchWorkers streams about the worker as it is now. */
   async publish(id: string): Promise<void> {
+    if (!this.rt.hub.watchingWorkers()) return;
     try {
       const [worker] = await listWorkers(this.rt, [id]);
       if (worker) this.rt.hub.publishWorker({ type: 'worker', worker });
