@@ -73,6 +73,8 @@ export class SubmitBatcher {
       for (const w of batch) await this.store([w]);
       return;
     }
-    batch.forEach((w, i) => w.resolve(answers[i]!));
+    batch.forEach((w, i) => {
+      w.resolve(answers[i]!);
+    });
   }
 }
