@@ -34,10 +34,12 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
   };
 
   // Small requests are stored together while an insert is under way; a bulk request on its own.
-  const submit = async (specs: NewTask[]): Promise<Submitted> =>
-    specs.length <= FAST_PATH_MAX
-      ? rt.submits.submit(specs)
-      : (await submitTasks(rt, [specs], new Date()))[0]!;
+  const submit = async (specs: NewTask[]): Promise<Submitted> => {
+    if (specs.length <= FAST_PATH_MAX) return rt.submits.submit(specs);
+    const [answer] = await submitTasks(rt, [specs], new Date());
+    if (answer instanceof Error) throw answer;
+    return answer!;
+  };
 
   return {
     async submitTask(request) {

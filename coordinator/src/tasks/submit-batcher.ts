@@ -58,7 +58,7 @@ export class SubmitBatcher {
   }
 
   private async store(batch: Waiting[]): Promise<void> {
-    let answers: Submitted[];
+    let answers: Array<Submitted | Error>;
     try {
       answers = await submitTasks(
         this.rt,
@@ -66,6 +66,7 @@ export class SubmitBatcher {
         new Date(),
       );
     } catch (error) {
+      // Thrown before the commit (submitTasks answers later errors per request): nothing is stored.
       if (batch.length === 1 || isTransientDbError(error)) {
         for (const w of batch) w.reject(error);
         return;
@@ -74,7 +75,9 @@ export class SubmitBatcher {
       return;
     }
     batch.forEach((w, i) => {
-      w.resolve(answers[i]!);
+      const answer = answers[i]!;
+      if (answer instanceof Error) w.reject(answer);
+      else w.resolve(answer);
     });
   }
 }

@@ -22,9 +22,15 @@ export interface Submitted {
  * `submitted` events in one statement, for one or several requests at once (SubmitBatcher). A
  * task that a connected worker can start now goes to it in that same statement (the fast path,
  * for requests of at most FAST_PATH_MAX tasks); the rest wake the dispatchers of every
- * coordinator. Returns each request's part, in the order of `requests`.
+ * coordinator. Returns each request's part, in the order of `requests`, or the error of that
+ * request alone: nothing may throw once the insert is committed (a caller that tried the
+ * requests again would store the others twice).
  */
-export async function submitTasks(rt: Runtime, requests: NewTask[][], now: Date): Promise<Submitted[]> {
+export async function submitTasks(
+  rt: Runtime,
+  requests: NewTask[][],
+  now: Date,
+): Promise<Array<Submitted | ConnectError>> {
   const groups: TaskToInsert[][] = requests.map((specs) => specs.map((s) => ({ ...s, id: uuidv7() })));
   const tasks = groups.flat();
   const picks = new Map<string, WorkerSession>();
@@ -52,7 +58,7 @@ export async function submitTasks(rt: Runtime, requests: NewTask[][], now: Date)
   const byKey = new Map(stored.known.map((r) => [r.idempotency_key!, r]));
   // A key given twice (in one request or two of one statement) names the first task stored.
   for (const row of stored.inserted) if (row.idempotency_key) byKey.set(row.idempotency_key, row);
-  const answers = groups.map((group) => {
+  const answers = groups.map((group): Submitted | ConnectError => {
     const rows: TaskRow[] = [];
     const existing: boolean[] = [];
     for (const task of group) {
@@ -64,7 +70,7 @@ export async function submitTasks(rt: Runtime, requests: NewTask[][], now: Date)
       }
       const known = byKey.get(task.idempotencyKey ?? '');
       if (!known)
-        throw new ConnectError('the task vanished while it was being submitted; try again', Code.Aborted);
+        return new ConnectError('the task vanished while it was being submitted; try again', Code.Aborted);
       rows.push(known);
       existing.push(true);
     }
