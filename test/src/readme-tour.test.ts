@@ -22,7 +22,8 @@ test('README tour: `taskwire dev --demo`, then submit --wait, watch, and Ctrl-C'
   const database = selectedStore() === 'postgres' ? await createTestDatabase() : undefined;
   t.after(() => database?.drop());
   const storeArgs = database ? ['--database-url', database.url] : ['--data-dir', join(dir, 'data')];
-  const dev = spawnCli(['dev', '--port', String(port), ...storeArgs, '--demo'], {
+  // The gateway on a port of its own choosing: the default, --port + 1, may be taken meanwhile.
+  const dev = spawnCli(['dev', '--port', String(port), '--gateway-port', '0', ...storeArgs, '--demo'], {
     cwd: dir,
     label: 'taskwire dev',
   });
@@ -53,15 +54,21 @@ test('README tour: `taskwire dev --demo`, then submit --wait, watch, and Ctrl-C'
   const tasks = createClient(TaskService, transport);
 
   // The demo task it submits completes. (A new PGlite data dir takes seconds to create.)
-  const demoId = await pollUntil(
-    async () => (await tasks.listTasks({ kind: 'demo', pageSize: 10 })).tasks.at(-1)?.id,
-    {
+  let serving = false;
+  // A dev that exits before it serves fails the test at once, not after the poll's deadline.
+  const exitedEarly = dev.exited.then((status) =>
+    serving ? '' : Promise.reject(new Error(`taskwire dev exited (code ${status.code}) before serving`)),
+  );
+  const demoId = await Promise.race([
+    pollUntil(async () => (await tasks.listTasks({ kind: 'demo', pageSize: 10 })).tasks.at(-1)?.id, {
       timeoutMs: 60_000,
       intervalMs: 200,
       what: '`taskwire dev --demo` to serve and submit a demo task',
       tolerateErrors: true,
-    },
-  );
+    }),
+    exitedEarly,
+  ]);
+  serving = true;
   await pollUntil(
     async () => {
       const { task } = await tasks.getTask({ id: demoId });
