@@ -20,6 +20,22 @@ async function asAdmin(sql: string): Promise<void> {
   }
 }
 
+/**
+ * One value from PostgreSQL's statistics views (`sql` selects it as `n`). They are flushed lazily
+ * and cached per transaction, so the snapshot is cleared first.
+ */
+export async function readStatistic(url: string, sql: string, params: unknown[] = []): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{ n: string }>(sql, params);
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
 /** On the local server (or TASKWIRE_TEST_DATABASE_URL's), as the tests do. */
 export async function createBenchDatabase(): Promise<BenchDatabase> {
   const name = `tw_bench_${process.pid}_${Date.now()}`;

@@ -1,3 +1,6 @@
+/** Epoch milliseconds with sub-millisecond precision, comparable across processes of this host. */
+export const epochMs = () => performance.timeOrigin + performance.now();
+
 /** The p-th percentile (0..100) of already sorted numbers. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;

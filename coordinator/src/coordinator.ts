@@ -183,7 +183,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
         // Let the goaways leave before the streams end.
         await new Promise((resolve) => setImmediate(resolve));
         const sessions = rt.workers.all();
-        for (const session of sessions) await rt.workers.close(session, 'coordinator shutdown');
+        await rt.workers.closeAll('coordinator shutdown');
         shutdown.abort();
         leaseKeeper.stop();
         retention.stop();

@@ -12,11 +12,11 @@ import { DEFAULT_CHROMIUM_ARGS } from '@taskwire/workerd';
 import { chromium, type Page } from 'playwright-core';
 import { createBenchDatabase } from '../bench-database.js';
 import type { StoreKind } from '../bench-fleet.js';
-import { summarize } from '../stats.js';
+import { epochMs, summarize } from '../stats.js';
 
 const cliMain = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'cli', 'dist', 'main.js');
 const CHROMIUM = process.env.TASKWIRE_BENCH_CHROMIUM ?? '/usr/bin/chromium';
-const now = () => performance.timeOrigin + performance.now();
+const now = epochMs;
 
 interface DevReady {
   gateway: string;

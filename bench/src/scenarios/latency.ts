@@ -1,8 +1,8 @@
 import { jsonPayload, parseJsonPayload, TaskState } from '@taskwire/proto';
 import type { BenchFleet } from '../bench-fleet.js';
-import { summarize } from '../stats.js';
+import { epochMs, summarize } from '../stats.js';
 
-const now = () => performance.timeOrigin + performance.now();
+const now = epochMs;
 
 /**
  * Submit-to-start latency: tasks submitted one by one at a steady rate to one idle worker;

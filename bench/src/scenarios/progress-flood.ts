@@ -1,26 +1,14 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import { jsonPayload, parseJsonPayload, TaskState } from '@taskwire/proto';
-import pg from 'pg';
+import { readStatistic } from '../bench-database.js';
 import type { BenchFleet } from '../bench-fleet.js';
-import { summarize } from '../stats.js';
+import { epochMs, summarize } from '../stats.js';
 
-const now = () => performance.timeOrigin + performance.now();
+const now = epochMs;
 
-/** Row updates of the tasks table so far (PostgreSQL's statistics; flushed lazily, so cleared first). */
-async function taskRowUpdates(url: string, database: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('SELECT pg_stat_clear_snapshot()');
-    const { rows } = await client.query<{ n: string }>(
-      `SELECT n_tup_upd AS n FROM pg_stat_user_tables WHERE relname = 'tasks' AND current_database() = $1`,
-      [database],
-    );
-    return Number(rows[0]?.n ?? 0);
-  } finally {
-    await client.end();
-  }
-}
+/** Row updates of the tasks table so far, from PostgreSQL's statistics. */
+const taskRowUpdates = (url: string) =>
+  readStatistic(url, `SELECT n_tup_upd AS n FROM pg_stat_user_tables WHERE relname = 'tasks'`);
 
 /**
  * `tasks` running tasks each reporting progress every `everyMs` for `seconds`: how many updates
@@ -53,8 +41,7 @@ export async function progressFlood(fleet: BenchFleet, tasks: number, everyMs: n
     }
   })();
   watching.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
-  const updatesBefore =
-    fleet.databaseUrl && fleet.databaseName ? await taskRowUpdates(fleet.databaseUrl, fleet.databaseName) : 0;
+  const updatesBefore = fleet.databaseUrl && fleet.databaseName ? await taskRowUpdates(fleet.databaseUrl) : 0;
   const started = performance.now();
   const { tasks: submitted } = await fleet.tasks.submitTasks({
     specs: Array.from({ length: tasks }, () => ({
@@ -85,7 +72,7 @@ export async function progressFlood(fleet: BenchFleet, tasks: number, everyMs: n
   );
   console.log(`progress-flood: watcher lag, report -> WatchTasks (ms): ${summarize(lags)}`);
   if (fleet.databaseUrl && fleet.databaseName) {
-    const written = (await taskRowUpdates(fleet.databaseUrl, fleet.databaseName)) - updatesBefore - 3 * tasks;
+    const written = (await taskRowUpdates(fleet.databaseUrl)) - updatesBefore - 3 * tasks;
     console.log(
       `progress-flood: ${written} task row writes for progress (coalesced ${(sent / Math.max(1, written)).toFixed(0)}:1)`,
     );
