@@ -1,3 +1,5 @@
+import { rowVersion } from '../tasks/row-version.js';
+import { isInFlight, type TaskRow } from '../tasks/task-row.js';
 import { stopAttempt, tellHolder } from '../workers/worker-commands.js';
 import type { WorkerSession } from '../workers/worker-session.js';
 import { type CommittedChange, endsAttempt, holderMustHear } from './committed-change.js';
@@ -19,6 +21,7 @@ export function afterCommit(rt: Runtime, changes: readonly CommittedChange[]): v
       if (at) rt.sweeper.wakeAt(at);
     }
     const holder = from.worker_id ? rt.workers.get(from.worker_id) : undefined;
+    if (holder) keepKnown(holder, next);
     if (endsAttempt(change)) {
       rt.progress.drop(from.id, from.attempt);
       rt.artifacts.dropAttempt(from.id, from.attempt);
@@ -38,6 +41,14 @@ export function afterCommit(rt: Runtime, changes: readonly CommittedChange[]): v
 export function releaseSlot(rt: Runtime, session: WorkerSession, taskId: string, attempt: number): void {
   if (session.held.get(taskId) !== attempt) return;
   session.held.delete(taskId);
+  session.known.delete(taskId);
   session.progressStart.delete(taskId);
   rt.dispatcher.slotsFreed(session.id);
+}
+
+/** The holder's copy of a row it holds follows each stored change, or is let go. */
+function keepKnown(session: WorkerSession, next: TaskRow): void {
+  const held = session.held.get(next.id) === next.attempt && next.worker_id === session.id;
+  if (held && isInFlight(next.state) && rowVersion(next) !== undefined) session.known.set(next.id, next);
+  else session.known.delete(next.id);
 }

@@ -49,6 +49,8 @@ export class LeaseKeeper {
       for (const session of heard) session.heartbeatSinceRenewal = false;
       try {
         await renewLeases(this.rt.db, held, this.rt.config.leaseMs, new Date(now));
+        // Renewed rows have new versions: their next reports take the locked path.
+        for (const { id, worker_id } of held) this.rt.workers.get(worker_id)?.known.delete(id);
       } catch (error) {
         // Not renewed: the next tick tries again for them.
         for (const session of heard) session.heartbeatSinceRenewal = true;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Db, Queryable } from '../store/db.js';
+import { rowVersion, takeRowVersions } from '../tasks/row-version.js';
 import type { TaskRow } from '../tasks/task-row.js';
 import { openTestStore, type TestStoreKind } from '../testing/test-store.js';
 import { claimTasks } from './claim-tasks.js';
@@ -129,13 +130,13 @@ async function fillQueue(db: Db, queued: number): Promise<TaskRow[]> {
   await insert(IN_FLIGHT, 'running', `1, 1, 'w' || (i % 8), now() + interval '10 s', now(), NULL`);
   await insert(FINISHED, 'succeeded', `1, 1, 'w' || (i % 8), NULL, now(), now()`);
   const { rows } = await db.query<TaskRow>(
-    `SELECT * FROM tasks WHERE state = 'running' ORDER BY id LIMIT 200`,
+    `SELECT *, xmin::text AS row_version FROM tasks WHERE state = 'running' ORDER BY id LIMIT 200`,
   );
   const { rows: analyzed } = await db.query<{ never: boolean }>(
     `SELECT reltuples < 0 AS never FROM pg_class WHERE relname = 'tasks'`,
   );
   assert.equal(analyzed[0]?.never, true, 'the tasks table must never have been analyzed');
-  return rows;
+  return takeRowVersions(rows);
 }
 
 for (const [kind, queued] of (['postgres', 'pglite'] as TestStoreKind[]).flatMap((k) =>
@@ -174,13 +175,15 @@ for (const [kind, queued] of (['postgres', 'pglite'] as TestStoreKind[]).flatMap
           ),
       ],
       [
-        'write of a round of 200 (results)',
+        'write of a round of 200 (results, guarded by the versions read)',
         (q) =>
           writeBatch(
             q,
             {
               changes: running.map((from) => ({
                 from,
+                expectVersion: rowVersion(from),
+                counts: 'succeeded' as const,
                 next: {
                   ...from,
                   state: 'succeeded',
@@ -198,7 +201,6 @@ for (const [kind, queued] of (['postgres', 'pglite'] as TestStoreKind[]).flatMap
                 to_state: 'succeeded',
                 message: null,
               })),
-              outcomes: new Map([['w1', { succeeded: 200, failed: 0 }]]),
               notify: { channel: 'taskwire', payloads: ['x'] },
             },
             now,

@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/db.js';
+import { takeRowVersions } from '../tasks/row-version.js';
 import type { TaskRow } from '../tasks/task-row.js';
 import type { NewTask } from '../tasks/validate-spec.js';
 import { iso, jsonRows } from './json-rows.js';
@@ -63,7 +64,7 @@ export async function insertTasks(
           schedule_to_start_ms bigint, input_timeout_ms bigint, schedule_deadline timestamptz,
           idempotency_key text, metadata jsonb, worker_id text)
        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-       RETURNING *
+       RETURNING *, xmin::text AS row_version
      ), events AS (
        -- One INSERT, sorted, so that each task's 'submitted' gets a lower id than its 'assigned'.
        INSERT INTO task_events (task_id, attempt, type, worker_id, from_state, to_state, at)
@@ -78,7 +79,7 @@ export async function insertTasks(
      SELECT inserted.*, (SELECT count(pg_notify($4, p)) FROM unnest($5::text[]) AS p) AS notified FROM inserted`,
     [jsonRows(rows), now, leaseMs, notify.channel, notify.payloads],
   );
-  return inserted;
+  return takeRowVersions(inserted);
 }
 
 export async function findByIdempotencyKeys(q: Queryable, keys: string[]) {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/db.js';
+import { setRowVersion } from '../tasks/row-version.js';
 import type { TaskEventRecord, Transition } from '../tasks/state-machine.js';
 import { FINAL_SQL, type TaskRow } from '../tasks/task-row.js';
 import { iso, jsonRows } from './json-rows.js';
@@ -6,34 +7,49 @@ import { iso, jsonRows } from './json-rows.js';
 /** Everything one transaction writes after it read (and locked) its rows. */
 export interface Batch {
   /** Rows to write, each guarded by the (attempt, state) it was read with. */
-  changes: ReadonlyArray<{ from: TaskRow; next: TaskRow }>;
+  changes: readonly BatchChange[];
   /** Events of the changes; written only if their task's row was written. */
   events: readonly TaskEventRecord[];
   /** Events written whatever happens to the rows (e.g. stale reports). */
   notes?: readonly TaskEventRecord[];
-  /** Attempts finished per worker, for its counters. */
-  outcomes?: ReadonlyMap<string, { succeeded: number; failed: number }>;
   /** NOTIFY payloads, on `channel`. */
   notify?: { channel: string; payloads: readonly string[] };
 }
 
+export interface BatchChange {
+  from: TaskRow;
+  next: TaskRow;
+  /**
+   * The row version `from` was read at (row-version.ts), when it was read without a lock: the
+   * row is written only if nothing changed it since.
+   */
+  expectVersion?: string;
+  /** The attempt's outcome, counted for `from.worker_id` if the row is written. */
+  counts?: 'succeeded' | 'failed';
+}
+
 /**
  * Writes a batch in ONE statement: the task rows (guarded: a row that changed since it was
- * read is left alone; callers read with FOR NO KEY UPDATE, which makes the guard hold), the events of
- * the rows written, worker counters and notifications. One round trip per batch, whatever its
- * size: the hot path's cost is statements, not rows (DESIGN.md). Returns the ids written.
+ * read is left alone; callers read with FOR NO KEY UPDATE, which makes the guard hold, or give the
+ * version they read), the events and worker counters of the rows written, and notifications. One
+ * round trip per batch, whatever its size: the hot path's cost is statements, not rows
+ * (DESIGN.md). Rows are written in id order, the order of every multi-row lock. Returns the ids
+ * written, each with the row's new version (also kept beside `next`).
  */
-export async function writeBatch(q: Queryable, batch: Batch, now: Date): Promise<Set<string>> {
-  const { changes } = batch;
+export async function writeBatch(q: Queryable, batch: Batch, now: Date): Promise<Map<string, string>> {
+  const changes = [...batch.changes].sort((a, b) =>
+    a.next.id < b.next.id ? -1 : a.next.id > b.next.id ? 1 : 0,
+  );
   const notes = batch.notes ?? [];
   const payloads = batch.notify?.payloads ?? [];
-  const outcomes = [...(batch.outcomes ?? [])].map(([id, c]) => ({ id, ...c }));
-  if (changes.length === 0 && notes.length === 0 && payloads.length === 0 && outcomes.length === 0)
-    return new Set();
-  const rows = changes.map(({ next, from }) => ({
+  if (changes.length === 0 && notes.length === 0 && payloads.length === 0) return new Map();
+  const rows = changes.map(({ next, from, expectVersion, counts }) => ({
     id: next.id,
     expect_attempt: from.attempt,
     expect_state: from.state,
+    expect_version: expectVersion ?? null,
+    count_worker: counts ? from.worker_id : null,
+    count_outcome: counts ?? null,
     state: next.state,
     attempt: next.attempt,
     attempts_charged: next.attempts_charged,
@@ -72,14 +88,17 @@ export async function writeBatch(q: Queryable, batch: Batch, now: Date): Promise
           result_type = x.result_type, last_error = x.last_error, input_request = x.input_request,
           input_answer = x.input_answer, checkpoint = decode(x.checkpoint, 'base64'), end_reason = x.end_reason,
           started_at = x.started_at, finished_at = x.finished_at, updated_at = $2
-       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, expect_attempt int, expect_state text, state text,
+       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, expect_attempt int, expect_state text,
+          expect_version xid, count_worker text, count_outcome text, state text,
           attempt int, attempts_charged int, max_attempts int, worker_id text, lease_expires_at timestamptz, run_at timestamptz,
           attempt_deadline timestamptz, input_deadline timestamptz, schedule_deadline timestamptz,
           cancel_requested boolean, cancel_reason text, progress jsonb, result text, result_type text,
           last_error jsonb, input_request jsonb, input_answer text, checkpoint text, end_reason text,
           started_at timestamptz, finished_at timestamptz)
        WHERE t.id = x.id AND t.attempt = x.expect_attempt AND t.state = x.expect_state
-       RETURNING t.id, t.state, x.expect_state AS from_state
+          AND (x.expect_version IS NULL OR t.xmin = x.expect_version)
+       RETURNING t.id, t.state, x.expect_state AS from_state, t.xmin::text AS version, x.count_worker,
+          x.count_outcome
      ), counted AS (
        -- Final states are counted as they are entered and left (see task_counts).
        INSERT INTO task_count_deltas (state, delta)
@@ -97,14 +116,27 @@ export async function writeBatch(q: Queryable, batch: Batch, now: Date): Promise
        ORDER BY e.seq
      ), counters AS (
        UPDATE workers w SET succeeded_count = w.succeeded_count + c.succeeded, failed_count = w.failed_count + c.failed
-       FROM jsonb_to_recordset($4::jsonb) AS c(id text, succeeded int, failed int) WHERE w.id = c.id
+       FROM (
+         SELECT count_worker AS id, count(*) FILTER (WHERE count_outcome = 'succeeded')::int AS succeeded,
+            count(*) FILTER (WHERE count_outcome = 'failed')::int AS failed
+         FROM updated WHERE count_worker IS NOT NULL GROUP BY count_worker ORDER BY count_worker
+       ) c WHERE w.id = c.id
      )
-     SELECT (SELECT array_agg(id::text) FROM updated) AS ids,
-        (SELECT count(pg_notify($5, p)) FROM unnest($6::text[]) AS p) AS notified`,
-    [jsonRows(rows), now, jsonRows(events), JSON.stringify(outcomes), batch.notify?.channel ?? '', payloads],
+     SELECT (SELECT array_agg(id::text || ' ' || version) FROM updated) AS ids,
+        (SELECT count(pg_notify($4, p)) FROM unnest($5::text[]) AS p) AS notified`,
+    [jsonRows(rows), now, jsonRows(events), batch.notify?.channel ?? '', payloads],
   );
-  const applied = new Set(result[0]?.ids ?? []);
-  for (const { next } of changes) if (applied.has(next.id)) next.updated_at = now;
+  const applied = new Map<string, string>();
+  for (const pair of result[0]?.ids ?? []) {
+    const space = pair.indexOf(' ');
+    applied.set(pair.slice(0, space), pair.slice(space + 1));
+  }
+  for (const { next } of changes) {
+    const version = applied.get(next.id);
+    if (version === undefined) continue;
+    next.updated_at = now;
+    setRowVersion(next, version);
+  }
   return applied;
 }
 

@@ -7,43 +7,16 @@ import { type CompletedArtifact, insertArtifacts } from '../sql/artifacts-sql.js
 import { lockTasks } from '../sql/lock-tasks.js';
 import { writeBatch } from '../sql/save-transitions.js';
 import { insertLogs, type LogRow } from '../sql/task-logs-sql.js';
-import { type TaskEventRecord, type Transition, TransitionRefused } from '../tasks/state-machine.js';
-import { isInFlight, isTerminal, type TaskRow } from '../tasks/task-row.js';
-import { OUTCOMES, reportTransition, type StatefulReport } from './report-transition.js';
-import type { WorkerSession } from './worker-session.js';
+import type { TaskRow } from '../tasks/task-row.js';
+import { decidedChanges, decideReports, type Reply, type ReportJob, staleReason } from './decide-reports.js';
 
-/** The answer to one report, sent once its round is committed. */
-export interface Reply {
-  taskId: string;
-  attempt: number;
-  kind: 'ack' | 'rejected';
-  code?: Code;
-  message?: string;
-}
-
-/** One worker message's reports that go to the store. */
-export interface ReportJob {
-  session: WorkerSession;
-  stateful: StatefulReport[];
-  logs: LogRow[];
-  artifacts: CompletedArtifact[];
-  /** Refused before the round (text the store cannot take): answered after it, noted in it. */
-  refused: Array<{ reply: Reply; note: TaskEventRecord }>;
-}
+export type { Reply, ReportJob } from './decide-reports.js';
 
 export interface RoundResult {
   changes: CommittedChange[];
   /** Per job, in the order of the jobs. */
   replies: Reply[][];
 }
-
-/** Whether the row's current attempt is `attempt` and leased to `workerId` (fencing). */
-const heldBy = (row: TaskRow, attempt: number, workerId: string) =>
-  row.attempt === attempt && row.worker_id === workerId && isInFlight(row.state);
-
-/** The attempt ended as this worker reported it: a resend of its outcome is harmless. */
-const endedBy = (row: TaskRow, attempt: number, workerId: string) =>
-  row.attempt === attempt && row.worker_id === workerId && isTerminal(row.state);
 
 /**
  * Log lines and files of an attempt are taken while no newer attempt has begun and no other
@@ -54,10 +27,10 @@ const currentFor = (row: TaskRow, attempt: number, workerId: string) =>
 
 /**
  * Applies the reports of many workers in ONE transaction (batched completions): lock every
- * task they name (in id order), run each report through the state machine in order with
- * fencing (the attempt must be current and leased to the sender), store the transitions, events,
- * log lines and artifacts of current attempts in one batch statement. Nothing is sent here:
- * the replies are for after the commit.
+ * task they name (in id order), run the stateful reports through the state machine
+ * (decide-reports.ts), store the transitions, events, log lines and artifacts of current
+ * attempts in one batch statement. Nothing is sent here: the replies are for after the commit.
+ * Reports on rows this coordinator knows take known-round.ts first, without the lock.
  */
 export async function applyRound(rt: Runtime, jobs: readonly ReportJob[]): Promise<RoundResult> {
   const now = new Date();
@@ -71,15 +44,12 @@ export async function applyRound(rt: Runtime, jobs: readonly ReportJob[]): Promi
         ...job.refused.map((r) => r.note.task_id),
       ]),
     );
-    const current = new Map(locked);
-    const transitions: Transition[] = [];
-    const endedHere = new Set<string>();
-    const notes: TaskEventRecord[] = [];
-    const outcomes = new Map<string, { succeeded: number; failed: number }>();
+    const decision = decideReports(rt, jobs, locked, now);
+    const { notes } = decision;
     // A log line or file refused for its text is fenced like any: only the current attempt's
     // worker gets the refusal noted on the task; anyone else is told the report is stale.
-    const replies = jobs.map((job) =>
-      job.refused.map(({ reply, note }): Reply => {
+    const replies = jobs.map((job, j) => [
+      ...job.refused.map(({ reply, note }): Reply => {
         const row = locked.get(note.task_id);
         if (row && currentFor(row, note.attempt, job.session.id)) {
           notes.push(note);
@@ -90,72 +60,8 @@ export async function applyRound(rt: Runtime, jobs: readonly ReportJob[]): Promi
           : `task ${note.task_id} does not exist`;
         return { ...reply, code: Code.FailedPrecondition, message: why };
       }),
-    );
-
-    jobs.forEach((job, j) => {
-      const workerId = job.session.id;
-      for (const report of job.stateful) {
-        const { item } = report;
-        const kind = item.kind.case ?? '';
-        const reply = (r: Omit<Reply, 'taskId' | 'attempt'>) =>
-          replies[j]!.push({ taskId: item.taskId, attempt: item.attempt, ...r });
-        const row = current.get(item.taskId);
-        const refuse = (why: string) => {
-          reply({ kind: 'rejected', code: Code.FailedPrecondition, message: why });
-          if (row)
-            notes.push(
-              note(
-                row.id,
-                item.attempt,
-                workerId,
-                'stale_report',
-                `${kind} for attempt ${item.attempt} refused: ${why}`,
-              ),
-            );
-        };
-        if (!row) {
-          refuse(`task ${item.taskId} does not exist`);
-          continue;
-        }
-        if (!heldBy(row, item.attempt, workerId)) {
-          if (endedBy(row, item.attempt, workerId) && OUTCOMES.has(kind)) reply({ kind: 'ack' });
-          else refuse(staleReason(row, item.attempt, workerId));
-          continue;
-        }
-        // The final state keeps the latest live progress, not the last one written.
-        const live = rt.progress.latest(row.id, row.attempt);
-        let t: ReturnType<typeof reportTransition>;
-        try {
-          t = reportTransition(rt.config.limits, item, live ? { ...row, progress: live } : row, now);
-        } catch (error) {
-          if (!(error instanceof TransitionRefused)) throw error;
-          refuse(error.message);
-          continue;
-        }
-        if (!t) continue;
-        if (!('next' in t)) {
-          reply({ kind: 'rejected', code: t.code, message: t.message });
-          continue;
-        }
-        transitions.push(t);
-        current.set(row.id, t.next);
-        if (report.endedHere) endedHere.add(row.id);
-        if (report.refusal) {
-          // The reason, for the worker's log; the outcome that stood in is acknowledged below.
-          reply({ kind: 'rejected', code: Code.InvalidArgument, message: report.refusal });
-          notes.push(note(row.id, item.attempt, workerId, 'report_refused', report.refusal));
-        }
-        // An outcome is settled once stored, as sent or as the failure that stood in for it.
-        const outcome = OUTCOMES.has(kind) && !report.endedHere;
-        if (outcome) reply({ kind: 'ack' });
-        if (outcome || report.refusal) {
-          const count = outcomes.get(workerId) ?? { succeeded: 0, failed: 0 };
-          if (t.next.state === 'succeeded') count.succeeded++;
-          else if (t.next.state === 'failed' || t.next.state === 'queued') count.failed++;
-          outcomes.set(workerId, count);
-        }
-      }
-    });
+      ...decision.replies[j]!,
+    ]);
 
     // Lines and files of current attempts only, judged on the rows as they were locked.
     const logs: LogRow[] = [];
@@ -180,24 +86,16 @@ export async function applyRound(rt: Runtime, jobs: readonly ReportJob[]): Promi
     await insertLogs(tx, logs);
     await insertArtifacts(tx, artifacts, uuidv7);
 
-    // Several reports for one task (accept, then result) collapse into one row write,
-    // guarded by the state that was read; every report keeps its own event.
-    const finalRows = new Map<string, CommittedChange>();
-    for (const t of transitions) {
-      const id = t.next.id;
-      finalRows.set(id, { from: locked.get(id)!, next: current.get(id)!, endedHere: endedHere.has(id) });
-    }
-    const changes = [...finalRows.values()];
+    const changes = decidedChanges(decision, locked);
     const applied = await writeBatch(
       tx,
       {
         changes,
-        events: transitions.map((t) => t.event),
+        events: decision.transitions.map((t) => t.event),
         notes,
-        outcomes,
         notify: rt.notifier.payloads(
           noticesFor(rt, changes, now),
-          [...finalRows.keys()],
+          changes.map((c) => c.next.id),
           [...new Set(logs.map((log) => log.task_id))],
         ),
       },
@@ -205,19 +103,4 @@ export async function applyRound(rt: Runtime, jobs: readonly ReportJob[]): Promi
     );
     return { changes: changes.filter((c) => applied.has(c.next.id)), replies };
   });
-}
-
-function staleReason(row: TaskRow, attempt: number, workerId: string): string {
-  const elsewhere = row.worker_id && row.worker_id !== workerId ? ` on worker ${row.worker_id}` : '';
-  return `task ${row.id} attempt ${attempt} is stale: the task is ${row.state} at attempt ${row.attempt}${elsewhere}`;
-}
-
-function note(
-  taskId: string,
-  attempt: number,
-  workerId: string,
-  type: TaskEventRecord['type'],
-  message: string,
-): TaskEventRecord {
-  return { task_id: taskId, attempt, type, worker_id: workerId, from_state: null, to_state: null, message };
 }

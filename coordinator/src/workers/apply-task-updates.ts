@@ -5,7 +5,7 @@ import type { CompletedArtifact } from '../sql/artifacts-sql.js';
 import type { LogRow } from '../sql/task-logs-sql.js';
 import { clipText } from '../validation/clip-text.js';
 import { findUnstorableField } from '../validation/unstorable-field.js';
-import type { ReportJob } from './apply-round.js';
+import type { ReportJob } from './decide-reports.js';
 import { recordProgress } from './record-progress.js';
 import { refusedReport, STATEFUL, type StatefulReport } from './report-transition.js';
 import type { WorkerSession } from './worker-session.js';

@@ -3,6 +3,7 @@ import { afterCommit, releaseSlot } from '../runtime/after-commit.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { isTransientDbError } from '../store/transient-error.js';
 import { applyRound, type Reply, type ReportJob, type RoundResult } from './apply-round.js';
+import { applyKnown, type KnownRound } from './known-round.js';
 import { OUTCOMES } from './report-transition.js';
 
 const RETRY_FIRST_MS = 50;
@@ -79,6 +80,26 @@ export class ReportRounds {
 
   /** True once every job is stored or refused; false if a shutdown gave up on some. */
   private async apply(jobs: ReportJob[]): Promise<boolean> {
+    return this.applyLocked(await this.applyKnown(jobs));
+  }
+
+  /** Stores and answers what the known path takes (known-round.ts); returns the rest. */
+  private async applyKnown(jobs: ReportJob[]): Promise<ReportJob[]> {
+    let known: KnownRound;
+    try {
+      known = await applyKnown(this.rt, jobs);
+    } catch (error) {
+      // One statement, so nothing was stored (or, lost as it committed, the locked path finds the
+      // attempts ended and acknowledges their outcomes): the locked path retries, splits or refuses.
+      this.rt.log.debug({ err: error }, 'the known path failed: the locked path takes the round');
+      return jobs;
+    }
+    if (known.jobs.length > 0) this.answer(known.jobs, known.result);
+    return known.rest;
+  }
+
+  private async applyLocked(jobs: ReportJob[]): Promise<boolean> {
+    if (jobs.length === 0) return true;
     for (let failures = 0; ; failures++) {
       let result: RoundResult;
       try {
@@ -108,8 +129,8 @@ export class ReportRounds {
       return true;
     }
     const half = Math.ceil(units.length / 2);
-    const first = await this.apply(units.slice(0, half));
-    const second = await this.apply(units.slice(half));
+    const first = await this.applyLocked(units.slice(0, half));
+    const second = await this.applyLocked(units.slice(half));
     return first && second;
   }
 

@@ -1,6 +1,7 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { afterCommit } from '../runtime/after-commit.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { rowVersion } from '../tasks/row-version.js';
 import type { TaskRow } from '../tasks/task-row.js';
 import type { WorkerSession } from './worker-session.js';
 
@@ -8,6 +9,7 @@ import type { WorkerSession } from './worker-session.js';
 export function sendAssignments(rt: Runtime, session: WorkerSession, rows: readonly TaskRow[]): void {
   for (const row of rows) {
     session.held.set(row.id, row.attempt);
+    if (rowVersion(row) !== undefined) session.known.set(row.id, row);
     session.command({
       taskId: row.id,
       attempt: row.attempt,

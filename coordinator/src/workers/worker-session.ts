@@ -8,6 +8,7 @@ import {
   type WorkerResources,
 } from '@taskwire/proto';
 import type { AsyncQueue } from '../runtime/async-queue.js';
+import type { TaskRow } from '../tasks/task-row.js';
 
 /**
  * One connected worker as this coordinator sees it: what it can run, which attempts it holds
@@ -28,6 +29,13 @@ export class WorkerSession {
   readonly connectedAt = new Date();
   /** Attempts the worker holds: task id -> attempt. A slot is free again when the attempt ends. */
   readonly held = new Map<string, number>();
+  /**
+   * Held attempts' rows as this coordinator last stored them, each with its version
+   * (row-version.ts): the worker's reports on them are written in one guarded statement,
+   * without reading and locking the rows first. A row missing here (or changed since) takes
+   * the locked path.
+   */
+  readonly known = new Map<string, TaskRow>();
   /** First progress sample of each held attempt, to derive an ETA from the rate of progress. */
   readonly progressStart = new Map<string, { attempt: number; at: number; percent: number }>();
   lastSeenAt = Date.now();
