@@ -30,10 +30,16 @@ export interface NodeChild {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** `node args...` with an IPC channel; stdout and stderr are read (the last 40 lines kept). */
+/**
+ * `node args...` with an IPC channel; stdout and stderr are read (the last 40 lines kept).
+ * BENCH_CPU_PROF_DIR=dir profiles every child (node --cpu-prof, one file per process, written as
+ * it exits): NODE_OPTIONS may not carry --cpu-prof.
+ */
 export function spawnNode(label: string, args: string[], env?: NodeJS.ProcessEnv): NodeChild {
   installExitHook();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
+  const profile = process.env.BENCH_CPU_PROF_DIR;
+  const flags = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
+  const child = spawn(process.execPath, [...flags, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
   if (child.pid === undefined) throw new Error(`${label}: could not start node ${args.join(' ')}`);
   running.add(child);
   child.once('exit', () => running.delete(child));
