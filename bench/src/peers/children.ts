@@ -39,7 +39,10 @@ export function spawnNode(label: string, args: string[], env?: NodeJS.ProcessEnv
   installExitHook();
   const profile = process.env.BENCH_CPU_PROF_DIR;
   const flags = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
-  const child = spawn(process.execPath, [...flags, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
+  const child = spawn(process.execPath, [...flags, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env,
+  });
   if (child.pid === undefined) throw new Error(`${label}: could not start node ${args.join(' ')}`);
   running.add(child);
   child.once('exit', () => running.delete(child));
