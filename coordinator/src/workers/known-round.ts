@@ -43,10 +43,8 @@ export async function applyKnown(rt: Runtime, jobs: readonly ReportJob[]): Promi
   for (const note of decision.notes) clean.delete(note.task_id);
   for (const replies of decision.replies)
     for (const reply of replies) if (reply.kind !== 'ack') clean.delete(reply.taskId);
-  const transitions = new Map<string, number>();
-  for (const t of decision.transitions) transitions.set(t.next.id, (transitions.get(t.next.id) ?? 0) + 1);
-  for (const job of fast)
-    for (const r of job.stateful) if (!transitions.get(r.item.taskId)) clean.delete(r.item.taskId);
+  const changed = new Set(decision.transitions.map((t) => t.next.id));
+  for (const id of known.keys()) if (!changed.has(id)) clean.delete(id);
 
   const changes = decidedChanges(decision, known, rowVersion).filter((c) => clean.has(c.next.id));
   let applied = new Map<string, string>();
