@@ -3,8 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createClient, createRouterTransport } from '@connectrpc/connect';
-import { createConnectTransport, createGrpcTransport } from '@connectrpc/connect-node';
+import { Code, ConnectError, createClient, createRouterTransport } from '@connectrpc/connect';
+import {
+  createConnectTransport,
+  createGrpcTransport,
+  createGrpcWebTransport,
+} from '@connectrpc/connect-node';
 import { FleetService, TaskService } from '@taskwire/proto';
 import { forwardingService } from './forwarder.js';
 import { mount, startGateway } from './gateway.js';
@@ -65,4 +69,43 @@ test('the forwarder relays unary calls, server streams and upstream errors', asy
   assert.deepEqual(ids, [1n, 2n]);
   await assert.rejects(client.listTaskArtifacts({ id: 'a' }), /internal error/);
   await assert.rejects(client.cancelTask({ id: 'a' }), /unimplemented/i);
+});
+
+test('errors with a huge message reach gRPC and gRPC-Web callers cut, and the connection lives on', async (t) => {
+  const huge = `id: "${'é'.repeat(65_537)}" is not a valid task id`;
+  const gateway = await startGateway({
+    port: 0,
+    services: [
+      mount(FleetService, fleetImpl),
+      mount(TaskService, {
+        getTask() {
+          throw new ConnectError(huge, Code.InvalidArgument);
+        },
+        async *tailTaskLogs() {
+          yield { lastId: 1n };
+          throw new ConnectError(huge, Code.FailedPrecondition);
+        },
+      }),
+    ],
+  });
+  t.after(() => gateway.close());
+  const transports = {
+    'gRPC (h2c)': createGrpcTransport({ baseUrl: gateway.url }),
+    'gRPC-Web (HTTP/1.1)': createGrpcWebTransport({ baseUrl: gateway.url, httpVersion: '1.1' }),
+  };
+  for (const [name, transport] of Object.entries(transports)) {
+    const tasks = createClient(TaskService, transport);
+    const fleet = createClient(FleetService, transport);
+    const unary = await tasks.getTask({}, { timeoutMs: 5000 }).catch((e: unknown) => ConnectError.from(e));
+    assert.ok(unary instanceof ConnectError, `${name}: the call failed`);
+    assert.equal(Code[unary.code], 'InvalidArgument', `${name}: ${unary.rawMessage.slice(0, 100)}`);
+    assert.match(unary.rawMessage, /^id: "é+… \(\d+ more characters cut\)$/, name);
+    const streamed = await (async () => {
+      for await (const _ of tasks.tailTaskLogs({}, { timeoutMs: 5000 }));
+    })().catch((e: unknown) => ConnectError.from(e));
+    assert.ok(streamed instanceof ConnectError, `${name}: the stream failed`);
+    assert.equal(Code[streamed.code], 'FailedPrecondition', `${name}: ${streamed.rawMessage.slice(0, 100)}`);
+    assert.match(streamed.rawMessage, /… \(\d+ more characters cut\)$/, name);
+    assert.equal((await fleet.getStats({}, { timeoutMs: 5000 })).workersOnline, 3, `${name}: next call`);
+  }
 });

@@ -18,6 +18,7 @@ import { applyCors } from './cors-headers.js';
 import { type NodeRequest, type NodeResponse, sendText } from './http-status.js';
 import { type MetricsSource, serveMetrics } from './metrics-endpoint.js';
 import { onePortServer } from './one-port.js';
+import { sendableErrors } from './sendable-errors.js';
 import { serveStatic } from './static-files.js';
 
 /** One service the gateway serves, with its implementation (in-process or forwarding). */
@@ -67,7 +68,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const routes = (router: ConnectRouter) => {
     for (const mounted of options.services) mounted.register(router);
   };
-  const interceptors = options.interceptors ?? [];
+  // Outermost: it also bounds what the other interceptors throw (a refused token).
+  const interceptors = [sendableErrors, ...(options.interceptors ?? [])];
   const maxMessageBytes = options.maxMessageBytes ?? 8 * 1024 * 1024;
   // The gateway's own calls (artifacts, readiness) take the same path as a client's.
   const local = createRouterTransport(routes, { router: { interceptors } });

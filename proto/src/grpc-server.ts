@@ -21,6 +21,7 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { grpcServiceDefinition, UndecodableRequest } from './grpc-definition.js';
+import { sendableStatusMessage } from './status-message.js';
 
 /** Runs before every call; throw a ConnectError to refuse it (e.g. authentication). */
 export type GrpcCallGuard = (context: HandlerContext) => void | Promise<void>;
@@ -83,9 +84,10 @@ function metadataToHeaders(metadata: Metadata): Headers {
 
 function toStatus(error: unknown): Partial<ServerErrorResponse> {
   const connectError = ConnectError.from(error);
-  // grpc-js URI-encodes the message: half a character in it would throw (and end the process).
-  const details = (connectError.rawMessage as string & { toWellFormed(): string }).toWellFormed();
-  return { code: connectError.code as number as grpcStatus, details };
+  return {
+    code: connectError.code as number as grpcStatus,
+    details: sendableStatusMessage(connectError.rawMessage),
+  };
 }
 
 /** Refuses a request that did not decode (see UndecodableRequest). */

@@ -1,3 +1,4 @@
 export { grpcServiceDefinition } from './grpc-definition.js';
 export { addServiceImpl, type GrpcCallGuard } from './grpc-server.js';
 export * from './schema.js';
+export { sendableStatusMessage, withSendableMessage } from './status-message.js';

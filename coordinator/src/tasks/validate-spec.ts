@@ -68,7 +68,8 @@ export function validateSpec(
     spec.payload?.contentType || (payload.length ? 'application/octet-stream' : 'application/json');
   if (payloadType.length > 128) invalid(f('payload.content_type'), 'must be at most 128 characters');
   const labels = [...new Set(spec.labels)].sort();
-  for (const label of labels) if (!LABEL.test(label)) invalid(f('labels'), `"${label}" is not a valid label`);
+  for (const label of labels)
+    if (!LABEL.test(label)) invalid(f('labels'), `"${clipText(label, 64)}" is not a valid label`);
   if (labels.length > 32) invalid(f('labels'), 'at most 32 labels');
   if (!Number.isInteger(spec.priority) || spec.priority < -1000 || spec.priority > 1000) {
     invalid(f('priority'), 'must be between -1000 and 1000');
