@@ -1,4 +1,4 @@
-import { jsonPayload, TaskState } from '@taskwire/proto';
+import { jsonPayload, TaskState, TaskView } from '@taskwire/proto';
 import type { BenchFleet } from '../bench-fleet.js';
 
 /** Drain rate: `count` no-op tasks submitted in batches of 1,000, run by the whole fleet. */
@@ -11,6 +11,7 @@ export async function throughput(fleet: BenchFleet, count: number) {
         kind: 'bench.noop',
         payload: jsonPayload({ i: i + j }),
       })),
+      view: TaskView.BASIC,
     });
   }
   const submitted = performance.now();

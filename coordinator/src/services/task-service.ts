@@ -1,7 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
-import { type LogEntry, LogEntrySchema, TaskEventSchema, type TaskService } from '@taskwire/proto';
+import { type LogEntry, LogEntrySchema, TaskEventSchema, type TaskService, TaskView } from '@taskwire/proto';
 import { AsyncQueue } from '../runtime/async-queue.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { TaskChange } from '../runtime/task-hub.js';
@@ -14,7 +14,7 @@ import { explainWait } from '../tasks/explain-wait.js';
 import * as machine from '../tasks/state-machine.js';
 import { FAST_PATH_MAX, type Submitted, submitTasks } from '../tasks/submit-tasks.js';
 import { isTerminal, type TaskRow } from '../tasks/task-row.js';
-import { PROTO_TO_STATE, STATE_TO_PROTO, taskToProto } from '../tasks/task-to-proto.js';
+import { PROTO_TO_STATE, STATE_TO_PROTO, taskBasicToProto, taskToProto } from '../tasks/task-to-proto.js';
 import { type NewTask, validateId, validateSpec } from '../tasks/validate-spec.js';
 import { clipText } from '../validation/clip-text.js';
 import { endCall, whenCallEnds } from './end-call.js';
@@ -59,9 +59,11 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
           Code.InvalidArgument,
         );
       }
+      if (!(request.view in TaskView))
+        throw new ConnectError(`view: ${request.view} is not a TaskView`, Code.InvalidArgument);
       const specs = request.specs.map((s, i) => validateSpec(s, rt.config.limits, now, `specs[${i}]`));
       const { rows, existing } = await submit(specs);
-      return { tasks: rows.map(taskToProto), existing };
+      return { tasks: rows.map(request.view === TaskView.BASIC ? taskBasicToProto : taskToProto), existing };
     },
 
     async getTask(request) {

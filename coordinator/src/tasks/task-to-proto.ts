@@ -21,6 +21,21 @@ const ts = (date: Date | null | undefined) => (date ? timestampFromDate(date) : 
 const dur = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? undefined : durationFromMs(ms);
 
+/**
+ * TASK_VIEW_BASIC of a stored task: what identifies it and where it stands, a fraction of the
+ * full view's encoding (a bulk submit's answer was mostly its own payloads echoed back).
+ */
+export function taskBasicToProto(row: TaskRow): Task {
+  return create(TaskSchema, {
+    id: row.id,
+    spec: { kind: row.kind, idempotencyKey: row.idempotency_key ?? '' },
+    state: STATE_TO_PROTO[row.state],
+    attempt: row.attempt,
+    workerId: row.worker_id ?? '',
+    createdAt: ts(row.created_at),
+  });
+}
+
 /** The API view of a stored task. */
 export function taskToProto(row: TaskRow): Task {
   return create(TaskSchema, {

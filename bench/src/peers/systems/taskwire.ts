@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Client, createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
-import { FleetService, jsonPayload, TaskService, TaskState, WorkerStatus } from '@taskwire/proto';
+import { FleetService, jsonPayload, TaskService, TaskState, TaskView, WorkerStatus } from '@taskwire/proto';
 import { type BenchDatabase, createBenchDatabase } from '../../bench-database.js';
 import { type NodeChild, spawnNode } from '../children.js';
 import type { JobPayload } from '../ipc-recorder.js';
@@ -34,7 +34,7 @@ function childEnv(): NodeJS.ProcessEnv {
 export const taskwire: SystemModule = {
   describe: (c) =>
     `taskwire: coordinator process (defaults) on PostgreSQL; workerd --slots ${c} --prefetch ${c} --log-level warn; ` +
-    'SubmitTask / SubmitTasks over one gRPC (h2c) connection',
+    'SubmitTask / SubmitTasks (view BASIC) over one gRPC (h2c) connection',
   create: () => new TaskwireSystem(),
 };
 
@@ -106,7 +106,11 @@ class TaskwireSystem implements PeerSystem {
   }
 
   async submitBulk(jobs: readonly JobPayload[]): Promise<void> {
-    await this.tasks.submitTasks({ specs: jobs.map((job) => ({ kind, payload: jsonPayload(job) })) });
+    // The ids are all a bulk submitter keeps (pg-boss's insert answers nothing at all).
+    await this.tasks.submitTasks({
+      specs: jobs.map((job) => ({ kind, payload: jsonPayload(job) })),
+      view: TaskView.BASIC,
+    });
   }
 
   async queueDepth(): Promise<number> {
