@@ -26,23 +26,12 @@ export async function insertTasks(
   leaseMs: number,
   notify: { channel: string; payloads: readonly string[] },
 ) {
-  const rows = tasks.map((t) => ({
-    id: t.id,
-    kind: t.kind,
-    payload: t.payload,
-    payload_type: t.payloadType,
-    labels: t.labels,
-    priority: t.priority,
-    max_attempts: t.maxAttempts,
-    retry: t.retry,
-    run_at: iso(t.runAt),
-    timeout_ms: t.timeoutMs,
-    schedule_to_start_ms: t.scheduleToStartMs,
-    input_timeout_ms: t.inputTimeoutMs,
-    schedule_deadline: t.scheduleToStartMs === null ? null : iso(later(t.runAt, t.scheduleToStartMs)),
-    idempotency_key: t.idempotencyKey,
-    metadata: t.metadata,
-    worker_id: t.assignTo ?? null,
+  const rows = tasks.map((t) => newTaskRow(t, now, leaseMs));
+  // What the statement takes of each row; it derives the rest (state, lease) the way newTaskRow does.
+  const given = rows.map((r) => ({
+    ...pick(r, GIVEN_COLUMNS),
+    run_at: iso(r.run_at),
+    schedule_deadline: iso(r.schedule_deadline),
   }));
   const { rows: inserted } = await q.query<{ id: string; row_version: string }>(
     `WITH inserted AS (
@@ -79,14 +68,37 @@ export async function insertTasks(
      -- Notices ride in the same statement (evaluated once, with the first row).
      SELECT inserted.id, inserted.row_version,
         (SELECT count(pg_notify($4, p)) FROM unnest($5::text[]) AS p) AS notified FROM inserted`,
-    [jsonRows(rows), now, leaseMs, notify.channel, notify.payloads],
+    [jsonRows(given), now, leaseMs, notify.channel, notify.payloads],
   );
-  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const byId = new Map(rows.map((r) => [r.id, r]));
   return inserted.map(({ id, row_version }) => {
-    const row = newTaskRow(byId.get(id)!, now, leaseMs);
+    const row = byId.get(id)!;
     setRowVersion(row, row_version);
     return row;
   });
+}
+
+const GIVEN_COLUMNS = [
+  'id',
+  'kind',
+  'payload',
+  'payload_type',
+  'labels',
+  'priority',
+  'max_attempts',
+  'retry',
+  'timeout_ms',
+  'schedule_to_start_ms',
+  'input_timeout_ms',
+  'idempotency_key',
+  'metadata',
+  'worker_id',
+] as const satisfies ReadonlyArray<keyof TaskRow>;
+
+function pick<K extends keyof TaskRow>(row: TaskRow, keys: readonly K[]): Pick<TaskRow, K> {
+  const picked = {} as Pick<TaskRow, K>;
+  for (const key of keys) picked[key] = row[key];
+  return picked;
 }
 
 /** After `ms` milliseconds from `from`. */
