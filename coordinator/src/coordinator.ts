@@ -59,6 +59,8 @@ export interface CoordinatorOptions {
   auth?: AuthMode;
   /** SubmitTask/SubmitTasks calls per token and minute (0 or unset: no limit). */
   submitsPerMinute?: number;
+  /** pino level of the coordinator's own logger (default TASKWIRE_LOG_LEVEL, else info). */
+  logLevel?: string;
   logger?: Logger;
 }
 
@@ -102,7 +104,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
     limits: { ...DEFAULT_CONFIG.limits, ...options.limits },
   };
   const id = uuidv7();
-  const log = (options.logger ?? createLogger('coordinator')).child({ coordinator_id: id });
+  const log = (options.logger ?? createLogger('coordinator', options.logLevel)).child({ coordinator_id: id });
   const db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ migrations: applied }, 'applied migrations');

@@ -13,7 +13,7 @@ import {
 import { startMetricsServer } from '../dev/metrics-server.js';
 import { coordinatorAccessCheck, coordinatorServices } from '../dev/mount-coordinator.js';
 import { isAddressInUse, isPortFree, portInUseMessage } from '../dev/port-probe.js';
-import { parsePort, SERVER_OPTIONS } from '../dev/server-options.js';
+import { parseLogLevel, parsePort, SERVER_OPTIONS } from '../dev/server-options.js';
 import { shutdownSignal } from '../dev/shutdown-signals.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
@@ -32,6 +32,7 @@ async function run({ args, io }: CommandContext): Promise<number> {
     retentionMs: parseDuration(args.string('retention') ?? '7d', '--retention'),
     auth: parseAuthMode(args.string('auth')),
     submitsPerMinute: parseInteger(args.string('submit-rate') ?? '0', '--submit-rate', 0, 1_000_000_000),
+    logLevel: parseLogLevel(args.string('log-level')),
     ...(databaseUrl ? { databaseUrl } : {}),
   };
   if (port !== 0 && !(await isPortFree(host, port))) {

@@ -11,7 +11,7 @@ import { exitAfterShutdown } from '../dev/exit-after-shutdown.js';
 import { GATEWAY_OPTIONS, gatewayExtras, parseGatewayPort } from '../dev/gateway-options.js';
 import { coordinatorAccessCheck, coordinatorServices } from '../dev/mount-coordinator.js';
 import { isAddressInUse, isPortFree, portInUseMessage } from '../dev/port-probe.js';
-import { databaseLabel, parsePort, SERVER_OPTIONS } from '../dev/server-options.js';
+import { databaseLabel, parseLogLevel, parsePort, SERVER_OPTIONS } from '../dev/server-options.js';
 import { shutdownSignal } from '../dev/shutdown-signals.js';
 import { waitForWorker } from '../dev/wait-for-worker.js';
 import { childExited, spawnWorkerd, stopWorkerd } from '../dev/workerd-process.js';
@@ -72,6 +72,7 @@ async function run(ctx: CommandContext): Promise<number> {
       port,
       dataDir,
       retentionMs: parseDuration(args.string('retention') ?? '7d', '--retention'),
+      logLevel: parseLogLevel(args.string('log-level')),
       ...(databaseUrl ? { databaseUrl } : {}),
     });
   } catch (error) {
@@ -178,6 +179,7 @@ export const devCommand: CommandSpec = {
     port: SERVER_OPTIONS['port']!,
     'data-dir': SERVER_OPTIONS['data-dir']!,
     'database-url': SERVER_OPTIONS['database-url']!,
+    'log-level': SERVER_OPTIONS['log-level']!,
     retention: SERVER_OPTIONS['retention']!,
     'gateway-port': {
       type: 'string',

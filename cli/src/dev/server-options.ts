@@ -1,6 +1,10 @@
 import type { OptionSpec } from '../args/command-spec.js';
 import { parseInteger } from '../args/values.js';
 import { DEFAULT_PORT } from '../client/address.js';
+import { UsageError } from '../usage-error.js';
+
+/** pino's levels, as workerd's --log-level takes them. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Flags `dev` and `coordinator` share: where to listen and where the data lives. */
 export const SERVER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -31,7 +35,21 @@ export const SERVER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     fallback: '7d',
     help: 'finished tasks older than this are deleted with their events, logs and artifacts; 0: kept forever',
   },
+  'log-level': {
+    type: 'string',
+    value: 'level',
+    env: 'TASKWIRE_LOG_LEVEL',
+    fallback: 'info',
+    help: `the coordinator's log level: ${LOG_LEVELS.join(', ')} (workerd takes the same flag)`,
+  },
 };
+
+export function parseLogLevel(text: string | undefined): string {
+  const level = text ?? 'info';
+  if (!LOG_LEVELS.includes(level))
+    throw new UsageError(`--log-level: "${level}" is not one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+}
 
 export function parsePort(text: string | undefined): number {
   return parseInteger(text ?? String(DEFAULT_PORT), '--port', 0, 65_535);

@@ -1,8 +1,8 @@
 import { type Logger, pino } from 'pino';
 
 /**
- * pino JSON lines (machine-readable, what log shippers want); pretty and colored only when a
- * person watches a terminal (DESIGN.md: "pretty only on a TTY").
+ * pino JSON lines (machine-readable, what log shippers want) with ISO times, as workerd writes
+ * them; pretty and colored only when a person watches a terminal (DESIGN.md: "pretty only on a TTY").
  */
 export function createLogger(name: string, level = process.env.TASKWIRE_LOG_LEVEL ?? 'info'): Logger {
   if (process.stdout.isTTY) {
@@ -15,5 +15,5 @@ export function createLogger(name: string, level = process.env.TASKWIRE_LOG_LEVE
       },
     });
   }
-  return pino({ name, level });
+  return pino({ name, level, timestamp: pino.stdTimeFunctions.isoTime });
 }
