@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Linked by npm at install, before anything is built: say so rather than fail to resolve.
+// The entry npm links at install time: dist/ only exists once `npm run build` has run.
 import { existsSync } from 'node:fs';
 
-const main = new URL('../dist/main.js', import.meta.url);
-if (existsSync(main)) await import(main.href);
-else {
+const built = new URL('../dist/main.js', import.meta.url);
+if (!existsSync(built)) {
   process.stderr.write('workerd: not built yet: run `npm run build` in the repository first\n');
-  process.exitCode = 1;
+  process.exit(1);
 }
+await import(built.href);
