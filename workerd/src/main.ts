@@ -56,6 +56,8 @@ async function main(): Promise<void> {
     token: config.token,
     // Not `logger`: by default the connection thread writes its own lines, at once (see WorkerOptions.logger).
     logLevel: config.logLevel,
+    metricsPort: config.metricsPort,
+    metricsHost: config.metricsHost,
   }).catch((error: unknown) => {
     logger.fatal({ err: error }, 'workerd could not start');
     process.exit(1);

@@ -19,6 +19,8 @@ import {
 import { softwareVersions } from './host/software-versions.js';
 import { loadWorkerId } from './host/worker-id.js';
 import { createLogger } from './logger.js';
+import { type MetricsServer, startMetricsServer } from './metrics/metrics-server.js';
+import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { TaskRunner } from './runner/task-runner.js';
 import type { HandlerMap } from './sdk/handler.js';
 import { bootConnectionThread, ConnectionHandle } from './thread/connection-handle.js';
@@ -76,6 +78,10 @@ export interface WorkerOptions {
   welcomeTimeoutMs?: number;
   /** At shutdown, how long to wait for the coordinator to acknowledge outcomes. Default 5 s. */
   ackTimeoutMs?: number;
+  /** Serve GET /metrics (Prometheus text) on this port (0: any free one). Default: no metrics. */
+  metricsPort?: number;
+  /** The address the metrics listen on. Default 127.0.0.1. */
+  metricsHost?: string;
 }
 
 /** A snapshot of the worker's state (health checks, tests). */
@@ -96,6 +102,8 @@ export interface RunningWorker {
   readonly workerId: string;
   readonly kinds: readonly string[];
   readonly events: WorkerEvents;
+  /** host:port of GET /metrics, when metricsPort was given. */
+  readonly metricsAddress: string | undefined;
   status(): WorkerStatus;
   /**
    * Drains and stops: no new work, running tasks get `graceMs` (default drainGraceMs), then are
@@ -148,7 +156,14 @@ async function prepareWorker(options: WorkerOptions, thread: NodeWorker): Promis
     ...(await loadHandlerModules(options.handlerModules ?? [])),
     ...options.handlers,
   };
-  return new Worker(workerId, handlers, { logger, logging, thread }, options, () => browser?.close());
+  const worker = new Worker(workerId, handlers, { logger, logging, thread }, options, () => browser?.close());
+  try {
+    await worker.serveMetrics(options);
+  } catch (error) {
+    await worker.close();
+    throw error;
+  }
+  return worker;
 }
 
 class Worker implements RunningWorker {
@@ -158,6 +173,8 @@ class Worker implements RunningWorker {
   readonly #connection: ConnectionHandle;
   readonly #drainGraceMs: number;
   readonly #ackTimeoutMs: number;
+  readonly #metrics: WorkerMetrics | undefined;
+  #metricsServer: MetricsServer | undefined;
   #shuttingDown: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
 
@@ -180,7 +197,29 @@ class Worker implements RunningWorker {
     if (!Number.isInteger(prefetch) || prefetch < 0 || prefetch > 10_000)
       throw new RangeError(`prefetch must be a whole number from 0 to 10000, not ${prefetch}`);
     this.#connection = new ConnectionHandle({ thread, logger, events: this.events });
-    this.#runner = new TaskRunner({ handlers, slots, prefetch, sink: this.#connection, logger });
+    this.#metrics =
+      options.metricsPort === undefined
+        ? undefined
+        : new WorkerMetrics(
+            {
+              slots: () => ({
+                total: this.#runner.slots,
+                busy: this.#runner.activeCount,
+                prefetched: this.#runner.waitingCount,
+              }),
+              runningByKind: () => this.#runner.runningByKind(),
+              connected: () => this.#connection.connectedTo !== undefined,
+            },
+            this.events,
+          );
+    this.#runner = new TaskRunner({
+      handlers,
+      slots,
+      prefetch,
+      sink: this.#connection,
+      logger,
+      observer: this.#metrics,
+    });
     logger.info(
       { event: 'worker.starting', coordinators: addresses, kinds: this.kinds, slots },
       'workerd starting',
@@ -208,6 +247,28 @@ class Worker implements RunningWorker {
 
   get kinds(): readonly string[] {
     return this.#runner.kinds;
+  }
+
+  get metricsAddress(): string | undefined {
+    return this.#metricsServer?.address;
+  }
+
+  /** Starts GET /metrics when asked for (before the first task, so no start goes uncounted). */
+  async serveMetrics(options: WorkerOptions): Promise<void> {
+    if (!this.#metrics || options.metricsPort === undefined) return;
+    this.#metricsServer = await startMetricsServer(
+      options.metricsHost ?? '127.0.0.1',
+      options.metricsPort,
+      this.#metrics.registry,
+    );
+    this.#log.info(
+      {
+        event: 'metrics.listening',
+        address: this.#metricsServer.address,
+        url: `http://${this.#metricsServer.address}/metrics`,
+      },
+      'serving metrics',
+    );
   }
 
   status(): WorkerStatus {
@@ -270,6 +331,7 @@ class Worker implements RunningWorker {
     this.#stopped ??= (async () => {
       await this.#connection.stop(graceful);
       await this.closeHandlers();
+      await this.#metricsServer?.close();
       this.#log.info(
         { event: 'worker.stopped', running: this.#runner.activeCount, unacked: this.#runner.outbox.size },
         'workerd stopped',

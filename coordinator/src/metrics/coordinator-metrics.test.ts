@@ -8,16 +8,21 @@ import { CoordinatorMetrics } from './coordinator-metrics.js';
 
 const GRAFANA_DASHBOARD = new URL('../../../grafana/taskwire-dashboard.json', import.meta.url);
 
-function metrics(): CoordinatorMetrics {
+function metrics(options: { storeDown?: boolean } = {}): CoordinatorMetrics {
+  const down = () => Promise.reject(new Error('connection refused'));
   return new CoordinatorMetrics({
-    stats: async () =>
-      create(GetStatsResponseSchema, {
-        tasks: [{ state: TaskState.QUEUED, count: 2n }],
-        workersOnline: 1,
-        slotsTotal: 4,
-        slotsUsed: 1,
-      }),
+    stats: options.storeDown
+      ? down
+      : async () =>
+          create(GetStatsResponseSchema, {
+            tasks: [{ state: TaskState.QUEUED, count: 2n }],
+            workersOnline: 1,
+            slotsTotal: 4,
+            slotsUsed: 1,
+          }),
+    queue: options.storeDown ? down : async () => [{ kind: 'k', ready: 2, oldestSeconds: 7.5 }],
     connectedWorkers: () => 1,
+    connections: () => ({ inUse: 1, idle: 2, waiting: 0 }),
   });
 }
 
@@ -49,7 +54,51 @@ test('an attempt start is observed once, its run time at the final state', async
   assert.match(text, /^taskwire_tasks\{state="queued"\} 2$/m);
 });
 
-test('every metric the shipped Grafana dashboard queries is one the coordinator exposes', async () => {
+test('retries are counted by reason, lease expiries by kind', async () => {
+  const m = metrics();
+  const running = row({ state: 'running', attempts_charged: 1 });
+  const requeued = (fields: Partial<TaskRow>) =>
+    row({ state: 'queued', attempt: 2, attempts_charged: 1, ...fields });
+  m.observeChange({
+    from: running,
+    next: requeued({ last_error: { type: 'LEASE_EXPIRED', message: '', retryable: true, details: '' } }),
+    cause: 'lease_expired',
+  });
+  m.observeChange({
+    from: running,
+    next: requeued({ last_error: { type: 'Boom', message: '', retryable: true, details: '' } }),
+  });
+  m.observeChange({
+    from: row({ state: 'assigned', attempts_charged: 1 }),
+    next: requeued({ attempts_charged: 0 }),
+  });
+  m.observeChange({ from: row({ state: 'failed' }), next: requeued({}) });
+  m.observeChange({ from: running, next: row({ state: 'succeeded' }) });
+  const text = (await m.text()).body;
+  assert.match(text, /^taskwire_task_retries_total\{kind="k",reason="lease_expired"\} 1$/m);
+  assert.match(text, /^taskwire_task_retries_total\{kind="k",reason="error"\} 1$/m);
+  assert.match(text, /^taskwire_task_retries_total\{kind="k",reason="returned"\} 1$/m);
+  assert.match(text, /^taskwire_task_retries_total\{kind="k",reason="manual"\} 1$/m);
+  assert.doesNotMatch(text, /reason="Boom"/, 'error types are not labels');
+  assert.match(text, /^taskwire_lease_expiries_total\{kind="k"\} 1$/m);
+  assert.match(text, /^taskwire_queue_depth\{kind="k"\} 2$/m);
+  assert.match(text, /^taskwire_queue_oldest_age_seconds\{kind="k"\} 7\.5$/m);
+  assert.match(text, /^taskwire_store_connections\{state="idle"\} 2$/m);
+  assert.match(text, /^taskwire_store_up 1$/m);
+});
+
+test('a store that does not answer leaves its gauges out and says so, without failing the scrape', async () => {
+  const m = metrics({ storeDown: true });
+  m.store.statement('SELECT * FROM tasks WHERE id = $1', 0.002, true);
+  const text = (await m.text()).body;
+  assert.match(text, /^taskwire_store_up 0$/m);
+  assert.doesNotMatch(text, /^taskwire_tasks\{/m);
+  assert.doesNotMatch(text, /^taskwire_queue_depth\{/m);
+  assert.match(text, /^taskwire_store_query_errors_total\{statement="select tasks"\} 1$/m);
+  assert.match(text, /^taskwire_worker_streams 1$/m);
+});
+
+test('every coordinator metric the shipped Grafana dashboard queries is one the coordinator exposes', async () => {
   const exposed = new Set(
     (await metrics().text()).body
       .split('\n')
@@ -60,7 +109,10 @@ test('every metric the shipped Grafana dashboard queries is one the coordinator 
       }),
   );
   const dashboard = readFileSync(GRAFANA_DASHBOARD, 'utf8');
-  const queried = new Set(dashboard.match(/taskwire_[a-z_]+/g));
+  // workerd's own series (taskwire_workerd_*) are checked against a real workerd in test/src/prometheus.test.ts.
+  const queried = new Set(
+    dashboard.match(/taskwire_[a-z0-9_]+/g)?.filter((name) => !name.startsWith('taskwire_workerd_')),
+  );
   assert.ok(queried.size >= 8, `the dashboard queries taskwire metrics (${queried.size} found)`);
   assert.deepEqual(
     [...queried].filter((name) => !exposed.has(name)),

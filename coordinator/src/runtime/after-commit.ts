@@ -16,6 +16,7 @@ export function afterCommit(rt: Runtime, changes: readonly CommittedChange[]): v
   for (const change of changes) {
     const { from, next } = change;
     rt.hub.publishRow(next);
+    rt.metrics.observeChange(change);
     if (next.state === 'queued') runnableAt = Math.min(runnableAt, next.run_at.getTime());
     for (const at of [next.attempt_deadline, next.input_deadline, next.schedule_deadline]) {
       if (at) rt.sweeper.wakeAt(at);

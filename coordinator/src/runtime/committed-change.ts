@@ -1,3 +1,4 @@
+import type { EventType } from '../tasks/state-machine.js';
 import { isInFlight, type TaskRow } from '../tasks/task-row.js';
 
 /** A stored transition: the row as it was locked, and as it is now. */
@@ -10,6 +11,8 @@ export interface CommittedChange {
    * ended it.
    */
   endedHere?: boolean;
+  /** What made the change, when one transition did (its event's type): the metrics count causes. */
+  cause?: EventType;
 }
 
 /** Whether the change ended the attempt the row held (it left flight, or a new attempt began). */

@@ -2,8 +2,10 @@ import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { ArtifactReceiver } from '../artifacts/artifact-receiver.js';
 import { CoordinatorMetrics } from '../metrics/coordinator-metrics.js';
+import { readQueueByKind } from '../sql/queue-by-kind-sql.js';
 import { readStats } from '../stats/read-stats.js';
 import type { Db } from '../store/db.js';
+import { meteredDb } from '../store/metered-db.js';
 import { SubmitBatcher } from '../tasks/submit-batcher.js';
 import { ReportRounds } from '../workers/report-rounds.js';
 import { WorkerRegistry } from '../workers/worker-registry.js';
@@ -26,7 +28,14 @@ export function createRuntime(
   log: Logger,
   id: string = uuidv7(),
 ): Runtime {
-  const rt = { id, db, config, log, hub: new TaskHub() } as { -readonly [K in keyof Runtime]: Runtime[K] };
+  const rt = { id, config, log, hub: new TaskHub() } as { -readonly [K in keyof Runtime]: Runtime[K] };
+  rt.metrics = new CoordinatorMetrics({
+    stats: () => readStats(rt),
+    queue: () => readQueueByKind(rt.db, new Date()),
+    connectedWorkers: () => rt.workers.all().length,
+    connections: () => db.connectionCounts(),
+  });
+  rt.db = meteredDb(db, rt.metrics.store);
   rt.workers = new WorkerRegistry(rt);
   rt.dispatcher = new Dispatcher(rt);
   rt.sweeper = new Sweeper(rt);
@@ -35,10 +44,6 @@ export function createRuntime(
   rt.artifacts = new ArtifactReceiver(rt);
   rt.reports = new ReportRounds(rt);
   rt.submits = new SubmitBatcher(rt);
-  rt.metrics = new CoordinatorMetrics({
-    stats: () => readStats(rt),
-    connectedWorkers: () => rt.workers.all().length,
-  });
   rt.hub.onLocalRow((row) => rt.metrics.observeRow(row));
   return rt;
 }

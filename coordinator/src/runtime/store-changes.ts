@@ -22,6 +22,7 @@ export async function storeChanges(
   const changes: CommittedChange[] = transitions.map((t) => ({
     from: t.from,
     next: t.next,
+    cause: t.event.type,
     ...(options.endedHere ? { endedHere: true } : {}),
   }));
   const saved = await saveTransitions(

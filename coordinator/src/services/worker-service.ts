@@ -55,6 +55,7 @@ async function serve(
   const iterator = requests[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;
+  rt.metrics.stream.received(first.value);
   if (first.value.body.case !== 'hello') {
     throw new ConnectError('the first message on the worker stream must be hello', Code.InvalidArgument);
   }
@@ -84,10 +85,15 @@ async function serve(
 
 async function handle(rt: Runtime, session: WorkerSession, inbox: SessionInbox, message: WorkerMessage) {
   session.lastSeenAt = Date.now();
+  rt.metrics.stream.received(message);
   const body = message.body;
   switch (body.case) {
     case 'heartbeat':
-      session.lastHeartbeatAt = new Date();
+      rt.metrics.stream.heartbeat(
+        session.lastSeenAt - session.lastHeartbeatAt.getTime(),
+        rt.config.heartbeatIntervalMs,
+      );
+      session.lastHeartbeatAt = new Date(session.lastSeenAt);
       session.heartbeatSinceRenewal = true;
       session.resources = resourcesToJson(body.value.resources) ?? session.resources;
       return;

@@ -25,9 +25,18 @@ export interface Db extends Queryable {
    * sent during it were never received). Never called for PGlite (one process, no connection).
    */
   onListenRestored(callback: (lostAt: Date) => void): void;
+  /** The store connections of this process (metrics). */
+  connectionCounts(): ConnectionCounts;
   /** Which engine this is, for logs and for the few places that must know. */
   readonly engine: 'postgres' | 'pglite';
   close(): Promise<void>;
+}
+
+/** Connections in use, idle, and callers waiting for one (PGlite: its one session). */
+export interface ConnectionCounts {
+  inUse: number;
+  idle: number;
+  waiting: number;
 }
 
 /** Where to store state: a PostgreSQL URL, or else a PGlite data directory. */

@@ -84,6 +84,11 @@ export async function openPostgres(connectionString: string): Promise<Db> {
     async exec(script) {
       await pool.query(script);
     },
+    connectionCounts: () => ({
+      inUse: pool.totalCount - pool.idleCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
     listen: (channel, onPayload) => listener.listen(channel, onPayload),
     onListenRestored: (callback) => listener.onRestored(callback),
     async close() {

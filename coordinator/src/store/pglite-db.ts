@@ -17,14 +17,31 @@ export async function openPglite(dataDir: string): Promise<Db> {
     rows: result.rows as R[],
     rowCount: result.affectedRows ?? result.rows.length,
   });
+  // Calls holding or waiting for the one session, for connectionCounts.
+  let pending = 0;
+  const counted = async <T>(call: () => Promise<T>): Promise<T> => {
+    pending++;
+    try {
+      return await call();
+    } finally {
+      pending--;
+    }
+  };
   return {
     engine: 'pglite',
-    query: async (text, params) => toResult(await db.query(text, params)),
+    query: (text, params) => counted(async () => toResult(await db.query(text, params))),
     tx: (fn) =>
-      db.transaction((tx) => fn({ query: async (text, params) => toResult(await tx.query(text, params)) })),
+      counted(() =>
+        db.transaction((tx) => fn({ query: async (text, params) => toResult(await tx.query(text, params)) })),
+      ),
     async exec(script) {
-      await db.exec(script);
+      await counted(() => db.exec(script));
     },
+    connectionCounts: () => ({
+      inUse: pending > 0 ? 1 : 0,
+      idle: pending > 0 ? 0 : 1,
+      waiting: Math.max(0, pending - 1),
+    }),
     async listen(channel, onPayload) {
       await db.listen(channel, onPayload);
     },

@@ -51,7 +51,7 @@ export class WorkerRegistry {
       previous.close(new ConnectError('replaced by a newer connection of the same worker', Code.Aborted));
       await this.forget(previous);
     }
-    const session = new WorkerSession(hello, out);
+    const session = new WorkerSession(hello, out, (message) => this.rt.metrics.stream.sent(message));
     const now = new Date();
     // Tasks first, then the worker row: every transaction locks in that order.
     const { drained, reconnect } = await this.registering.run(() =>

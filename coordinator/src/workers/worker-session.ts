@@ -61,6 +61,8 @@ export class WorkerSession {
   constructor(
     readonly hello: Hello,
     private readonly out: AsyncQueue<CoordinatorMessage>,
+    /** Sees every message sent (the stream metrics). */
+    private readonly onSend?: (message: CoordinatorMessage) => void,
   ) {
     this.id = hello.workerId;
     this.kinds = [...hello.kinds];
@@ -92,7 +94,10 @@ export class WorkerSession {
   }
 
   send(message: Parameters<typeof create<typeof CoordinatorMessageSchema>>[1]): void {
-    if (!this.closed) this.out.push(create(CoordinatorMessageSchema, message));
+    if (this.closed) return;
+    const sent = create(CoordinatorMessageSchema, message);
+    this.onSend?.(sent);
+    this.out.push(sent);
   }
 
   command(command: Parameters<typeof create<typeof TaskCommandSchema>>[1]): void {

@@ -110,6 +110,23 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
     help: 'fatal, error, warn, info, debug, trace or silent',
   },
   {
+    flag: 'metrics-port',
+    env: 'TASKWIRE_METRICS_PORT',
+    kind: 'string',
+    value: 'port',
+    help:
+      'serve GET /metrics (Prometheus text: slots, running tasks by kind, handler durations, reconnects, ' +
+      'event-loop delay) on this port; 0 picks a free one. Default: no metrics',
+  },
+  {
+    flag: 'metrics-host',
+    env: 'TASKWIRE_METRICS_HOST',
+    kind: 'string',
+    value: 'address',
+    fallback: '127.0.0.1',
+    help: 'the address --metrics-port listens on (0.0.0.0 for every interface)',
+  },
+  {
     flag: 'browser-executable',
     env: 'TASKWIRE_BROWSER_EXECUTABLE',
     kind: 'string',

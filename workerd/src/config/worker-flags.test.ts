@@ -70,6 +70,9 @@ test('list flags repeat and take comma lists; handler paths resolve against cwd'
   assert.deepEqual(config.labels, ['x', 'y', 'z']);
   assert.deepEqual(run(['--coordinator', '[::1]:7380,h:1']).coordinators, ['[::1]:7380', 'h:1']);
   assert.equal(run(['--drain-grace', '1500']).drainGraceMs, 1500);
+  assert.equal(run([]).metricsPort, undefined);
+  assert.equal(run(['--metrics-port', '9464']).metricsPort, 9464);
+  assert.equal(run([]).metricsHost, '127.0.0.1');
 });
 
 test('bad values are usage errors that name the flag', () => {
@@ -79,6 +82,8 @@ test('bad values are usage errors that name the flag', () => {
     [['--drain-grace', 'soon'], /--drain-grace/],
     [['--coordinator', 'nohost'], /--coordinator/],
     [['--log-level', 'loud'], /--log-level/],
+    [['--metrics-port', '70000'], /--metrics-port/],
+    [['--metrics-port', 'nine'], /--metrics-port/],
     [['--bogus'], /bogus/],
     [['extra'], /extra/],
   ];

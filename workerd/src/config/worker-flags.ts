@@ -25,6 +25,9 @@ export interface DaemonConfig {
   drainGraceMs: number;
   token?: string;
   logLevel: string;
+  /** GET /metrics on this port (--metrics-port), on metricsHost. */
+  metricsPort?: number;
+  metricsHost: string;
   /** Absolute path of the Chromium executable (it may not exist). */
   chromiumPath: string;
   /** Absolute path of the config file read, if any. */
@@ -109,6 +112,14 @@ function daemonConfig(options: OptionSources, file: ConfigFile | undefined): Dae
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new UsageError(`--log-level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   }
+  const metricsPortText = options.text('metrics-port');
+  const metricsPort = metricsPortText === undefined ? undefined : Number(metricsPortText);
+  if (
+    metricsPort !== undefined &&
+    !(Number.isInteger(metricsPort) && metricsPort >= 0 && metricsPort <= 65_535)
+  ) {
+    throw new UsageError(`--metrics-port: "${metricsPortText}" is not a port number from 0 to 65535`);
+  }
   return {
     coordinators,
     slots,
@@ -122,6 +133,8 @@ function daemonConfig(options: OptionSources, file: ConfigFile | undefined): Dae
     drainGraceMs,
     token: options.text('token'),
     logLevel,
+    metricsPort,
+    metricsHost: options.text('metrics-host') as string,
     chromiumPath: options.text('browser-executable') as string,
     configFile: file?.path,
   };

@@ -25,6 +25,8 @@ export class RunningAttempt {
   lastProgress: ProgressReport | undefined;
   readonly pendingInputs: PendingInput[] = [];
   deadlineTimer: NodeJS.Timeout | undefined;
+  /** performance.now() when the handler was started (its duration, for the metrics). */
+  readonly startedAt = performance.now();
   // Made on first use: most handlers never look at their signal, and one per task shows in profiles.
   #controller: AbortController | undefined;
   #abortReason: Error | undefined;

@@ -19,6 +19,7 @@ import { attemptOutcome, type Settled, shutdownFailure } from './attempt-outcome
 import { Outbox } from './outbox.js';
 import { cancelledOutcome, failureOutcome } from './outcome.js';
 import { DEFAULT_LIMITS, limitsFromWelcome, type RunnerLimits } from './runner-limits.js';
+import type { HandlerOutcome, RunnerObserver } from './runner-observer.js';
 import { cancelCauseText, RunningAttempt, type StopCause } from './running-attempt.js';
 import { createTaskContext } from './task-context.js';
 import type { UpdateSink } from './update-sink.js';
@@ -37,6 +38,7 @@ export interface TaskRunnerOptions {
   prefetch?: number;
   sink: UpdateSink;
   logger: Logger;
+  observer?: RunnerObserver;
 }
 
 /** An assignment taken while every slot was busy (prefetch), not accepted yet. */
@@ -64,6 +66,7 @@ export class TaskRunner {
   readonly #waiting = new Map<string, WaitingAssignment>();
   readonly #sink: UpdateSink;
   readonly #log: Logger;
+  readonly #observer: RunnerObserver | undefined;
   /** Handlers that have not settled, forgotten ones included: they still hold their slot. */
   readonly #active = new Map<string, RunningAttempt>();
   /** The newest reporting attempt per task, to stop an older one when a newer one arrives. */
@@ -81,6 +84,7 @@ export class TaskRunner {
     this.#prefetch = options.prefetch ?? 0;
     this.#sink = options.sink;
     this.#log = options.logger;
+    this.#observer = options.observer;
   }
 
   get kinds(): string[] {
@@ -111,6 +115,13 @@ export class TaskRunner {
 
   setLimits(limits: Limits | undefined): void {
     this.#limits = limitsFromWelcome(limits);
+  }
+
+  /** Handlers running per kind (ones stopped but not yet returned included). */
+  runningByKind(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const run of this.#active.values()) counts.set(run.kind, (counts.get(run.kind) ?? 0) + 1);
+    return counts;
   }
 
   /** Prefetched assignments not started yet. */
@@ -347,6 +358,7 @@ export class TaskRunner {
     this.#active.set(run.key, run);
     this.#byTask.set(run.taskId, run);
     this.#sink.push(accepted(run.taskId, run.attempt));
+    this.#observer?.started(run.kind);
     this.#log.debug({ task_id: run.taskId, attempt: run.attempt, kind: run.kind }, 'task started');
     if (assignment.deadline) {
       const delay = timestampMs(assignment.deadline) + waitedMs - Date.now() + DEADLINE_BACKSTOP_MS;
@@ -380,7 +392,9 @@ export class TaskRunner {
     run.pendingInputs.length = 0;
     this.#active.delete(run.key);
     if (this.#byTask.get(run.taskId) === run) this.#byTask.delete(run.taskId);
-    if (reported) this.#report(attemptOutcome(run, settled, this.#limits.maxResultBytes));
+    const outcome = reported ? attemptOutcome(run, settled, this.#limits.maxResultBytes) : undefined;
+    if (outcome) this.#report(outcome);
+    this.#observer?.settled(run.kind, handlerOutcome(outcome), (performance.now() - run.startedAt) / 1000);
     this.#log.debug(
       { task_id: run.taskId, attempt: run.attempt, ok: settled.ok, stop: run.stopCause?.kind },
       'task settled',
@@ -442,6 +456,20 @@ export class TaskRunner {
     this.#sink.push(
       create(TaskUpdateSchema, { taskId, attempt, kind: { case: 'rejected', value: { reason } } }),
     );
+  }
+}
+
+/** What the metrics count of an attempt's outcome (none: the coordinator had let it go). */
+function handlerOutcome(outcome: TaskUpdate | undefined): HandlerOutcome {
+  switch (outcome?.kind.case) {
+    case 'result':
+      return 'succeeded';
+    case 'failure':
+      return 'failed';
+    case 'cancelled':
+      return 'cancelled';
+    default:
+      return 'abandoned';
   }
 }
 
