@@ -156,28 +156,32 @@ test('a real Prometheus scrapes the coordinator and workerd: counters and the st
   await fleet.tasks.submitTask({ spec: spec('test.nobody') });
 
   const prometheus = await startPrometheus(t, targets);
-  await expectValue(prometheus, 'sum(up{job=~"taskwire-.*"})', 2);
-  await expectValue(prometheus, 'sum(taskwire_tasks_submitted_total)', 7);
-  await expectValue(prometheus, 'sum(taskwire_task_state_changes_total{state="succeeded"})', 5);
-  await expectValue(prometheus, 'sum(taskwire_task_state_changes_total{state="failed"})', 1);
-  await expectValue(prometheus, 'sum(taskwire_task_start_delay_seconds_count)', 7);
-  await expectValue(prometheus, 'sum(taskwire_task_start_delay_seconds_bucket{le="+Inf"})', 7);
-  await expectValue(prometheus, 'sum(taskwire_task_retries_total{kind="test.fail",reason="error"})', 1);
-  await expectValue(prometheus, 'max(taskwire_tasks{state="succeeded"})', 5);
-  await expectValue(prometheus, 'taskwire_queue_depth{kind="test.nobody"}', 1);
-  await expectValue(prometheus, 'count(taskwire_queue_oldest_age_seconds{kind="test.nobody"} > 0)', 1);
-  await expectValue(prometheus, 'count(taskwire_queue_depth{kind="test.echo"})', undefined);
-  await expectValue(prometheus, 'taskwire_store_up', 1);
-  await expectValue(prometheus, 'sum(taskwire_stream_task_updates_total{type="result"})', 5);
-  await expectValue(prometheus, 'sum(taskwire_stream_task_commands_total{type="assign"})', 7);
-  await expectValue(prometheus, 'count(sum(taskwire_store_query_seconds_count) > 0)', 1);
-  await expectValue(prometheus, 'count(sum(taskwire_stream_messages_total{type="heartbeat"}) > 0)', 1);
-  await expectValue(prometheus, 'sum(taskwire_workerd_handlers_started_total)', 7);
-  await expectValue(prometheus, 'sum(taskwire_workerd_handler_seconds_count)', 7);
-  await expectValue(prometheus, 'sum(taskwire_workerd_handler_seconds_count{outcome="failed"})', 2);
-  await expectValue(prometheus, 'taskwire_workerd_connected', 1);
-  await expectValue(prometheus, 'taskwire_workerd_slots{state="total"}', 2);
-  await expectValue(prometheus, 'sum(taskwire_workerd_running_tasks)', undefined);
+  // Each query, and what Prometheus must have scraped (undefined: no series).
+  const expected: Array<[string, number | undefined]> = [
+    ['sum(up{job=~"taskwire-.*"})', 2],
+    ['sum(taskwire_tasks_submitted_total)', 7],
+    ['sum(taskwire_task_state_changes_total{state="succeeded"})', 5],
+    ['sum(taskwire_task_state_changes_total{state="failed"})', 1],
+    ['sum(taskwire_task_start_delay_seconds_count)', 7],
+    ['sum(taskwire_task_start_delay_seconds_bucket{le="+Inf"})', 7],
+    ['sum(taskwire_task_retries_total{kind="test.fail",reason="error"})', 1],
+    ['max(taskwire_tasks{state="succeeded"})', 5],
+    ['taskwire_queue_depth{kind="test.nobody"}', 1],
+    ['count(taskwire_queue_oldest_age_seconds{kind="test.nobody"} > 0)', 1],
+    ['count(taskwire_queue_depth{kind="test.echo"})', undefined],
+    ['taskwire_store_up', 1],
+    ['sum(taskwire_stream_task_updates_total{type="result"})', 5],
+    ['sum(taskwire_stream_task_commands_total{type="assign"})', 7],
+    ['count(sum(taskwire_store_query_seconds_count) > 0)', 1],
+    ['count(sum(taskwire_stream_messages_total{type="heartbeat"}) > 0)', 1],
+    ['sum(taskwire_workerd_handlers_started_total)', 7],
+    ['sum(taskwire_workerd_handler_seconds_count)', 7],
+    ['sum(taskwire_workerd_handler_seconds_count{outcome="failed"})', 2],
+    ['taskwire_workerd_connected', 1],
+    ['taskwire_workerd_slots{state="total"}', 2],
+    ['sum(taskwire_workerd_running_tasks)', undefined],
+  ];
+  for (const [expr, value] of expected) await expectValue(prometheus, expr, value);
 
   // The shipped rules load and evaluate without errors against real series.
   await pollUntil(
