@@ -23,6 +23,16 @@ interface Server {
   readonly services: readonly string[];
 }
 
+/** A gateway serves every protocol, and the services a browser or script calls (no worker stream). */
+function gatewayServer(name: string, url: string): Server {
+  return {
+    name,
+    url,
+    protocols: ['grpc', 'connect', 'grpcweb'],
+    services: [...REFLECTION_SERVICES, ...GATEWAY_SERVICES],
+  };
+}
+
 /** Runs buf curl (never with --schema) and expects it to succeed. */
 async function bufCurlOk(args: string[]): Promise<string> {
   const result = await bufCurl(args);
@@ -48,15 +58,8 @@ test('buf curl without a schema lists, describes and calls the coordinator and b
       protocols: ['grpc'],
       services: [...REFLECTION_SERVICES, ...GATEWAY_SERVICES, 'taskwire.v1.WorkerService'],
     },
-    ...[
-      ['in-process gateway', inProcess.url],
-      ['standalone gateway', standalone.url],
-    ].map(([name, url]) => ({
-      name: name!,
-      url: url!,
-      protocols: ['grpc', 'connect', 'grpcweb'],
-      services: [...REFLECTION_SERVICES, ...GATEWAY_SERVICES],
-    })),
+    gatewayServer('in-process gateway', inProcess.url),
+    gatewayServer('standalone gateway', standalone.url),
   ];
   for (const server of servers) {
     for (const [reflectProtocol, reflectionPackage] of Object.entries(REFLECT_PROTOCOLS)) {

@@ -5,8 +5,8 @@ import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 
 /**
  * What server reflection describes: a set of served services and every file they need, indexed
- * from the generated descriptors (the encoded FileDescriptorProtos protobuf-es embeds), so the
- * schema a client downloads is the very one the server runs.
+ * from the generated descriptors (each file's FileDescriptorProto, which protobuf-es embeds in the
+ * generated code), so the schema a client downloads is the very one the server runs.
  */
 export class ReflectedSchema {
   /** Full names of the served services, in the order given. */
