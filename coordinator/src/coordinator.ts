@@ -7,6 +7,7 @@ import {
   addServiceImpl,
   FleetService,
   type Role,
+  serverReflection,
   TaskService,
   WorkerService,
 } from '@taskwire/proto';
@@ -142,6 +143,11 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
   addServiceImpl(server, TaskService, services.task, serviceOptions);
   addServiceImpl(server, FleetService, services.fleet, serviceOptions);
   addServiceImpl(server, AdminService, services.admin, serviceOptions);
+  // Without the guard: the schema is public, and buf curl or grpcurl reflect without a token.
+  const reflection = serverReflection([WorkerService, TaskService, FleetService, AdminService]);
+  const unguarded = { shutdownSignal: shutdown.signal };
+  addServiceImpl(server, reflection.v1.service, reflection.v1.impl, unguarded);
+  addServiceImpl(server, reflection.v1alpha.service, reflection.v1alpha.impl, unguarded);
   const tokens: CoordinatorTokens = {
     async create(name, role) {
       const { token, secret } = await createToken(db, access, name, role);

@@ -9,7 +9,7 @@ import {
   createGrpcTransport,
   createGrpcWebTransport,
 } from '@connectrpc/connect-node';
-import { FleetService, TaskService } from '@taskwire/proto';
+import { FleetService, serverReflection, TaskService } from '@taskwire/proto';
 import { forwardingService } from './forwarder.js';
 import { mount, startGateway } from './gateway.js';
 
@@ -108,4 +108,37 @@ test('errors with a huge message reach gRPC and gRPC-Web callers cut, and the co
     assert.match(streamed.rawMessage, /… \(\d+ more characters cut\)$/, name);
     assert.equal((await fleet.getStats({}, { timeoutMs: 5000 })).workersOnline, 3, `${name}: next call`);
   }
+});
+
+test('server reflection describes what the gateway serves and skips its interceptors; the services do not', async (t) => {
+  const refuseAll = () => () => {
+    throw new ConnectError('no token', Code.Unauthenticated);
+  };
+  const gateway = await startGateway({
+    port: 0,
+    services: [mount(FleetService, fleetImpl), mount(TaskService, {})],
+    interceptors: [refuseAll],
+  });
+  t.after(() => gateway.close());
+  const transport = createGrpcTransport({ baseUrl: gateway.url });
+  const reflection = createClient(serverReflection([]).v1.service, transport);
+  async function* listServices() {
+    yield { messageRequest: { case: 'listServices' as const, value: '*' } };
+  }
+  const names = [];
+  for await (const response of reflection.serverReflectionInfo(listServices())) {
+    assert.equal(response.messageResponse.case, 'listServicesResponse');
+    names.push(...response.messageResponse.value.service.map((service) => service.name));
+  }
+  assert.deepEqual(names, [
+    'taskwire.v1.FleetService',
+    'taskwire.v1.TaskService',
+    'grpc.reflection.v1.ServerReflection',
+    'grpc.reflection.v1alpha.ServerReflection',
+  ]);
+  await assert.rejects(createClient(FleetService, transport).getStats({}), (error) => {
+    assert.ok(error instanceof ConnectError);
+    assert.equal(error.code, Code.Unauthenticated);
+    return true;
+  });
 });

@@ -18,6 +18,7 @@ import { applyCors } from './cors-headers.js';
 import { type NodeRequest, type NodeResponse, sendText } from './http-status.js';
 import { type MetricsSource, serveMetrics } from './metrics-endpoint.js';
 import { onePortServer } from './one-port.js';
+import { registerReflection } from './reflection-routes.js';
 import { sendableErrors } from './sendable-errors.js';
 import { serveStatic } from './static-files.js';
 
@@ -39,7 +40,10 @@ export interface GatewayOptions {
   host?: string;
   /** HTTP/1.1 and h2c on one port (default 7381; 0 picks a free one). */
   port?: number;
-  /** Run on every RPC, e.g. the access check when the services run in this process. */
+  /**
+   * Run on every RPC of `services`, e.g. the access check when they run in this process; not on
+   * server reflection, which the gateway adds and which needs no token.
+   */
   interceptors?: Interceptor[];
   /** Origins allowed to call from a browser (`*` for any); empty: no CORS headers. */
   corsOrigins?: readonly string[];
@@ -65,8 +69,10 @@ export interface RunningGateway {
 const ANSWERED = new Set([Code.Unauthenticated, Code.PermissionDenied]);
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const served = options.services.map((mounted) => mounted.service);
   const routes = (router: ConnectRouter) => {
     for (const mounted of options.services) mounted.register(router);
+    registerReflection(router, served);
   };
   // Outermost: it also bounds what the other interceptors throw (a refused token).
   const interceptors = [sendableErrors, ...(options.interceptors ?? [])];

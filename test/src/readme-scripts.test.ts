@@ -3,15 +3,18 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Code } from '@connectrpc/connect';
 import { startDevFleet } from './dashboard/dev-fleet.js';
 import { childEnv } from './fleet/child-env.js';
 import { repoRoot } from './fleet/paths.js';
 import { testPassed } from './fleet/test-passed.js';
+import { bufCurl, describeBufCurl } from './support/buf-curl.js';
 
 // The README's commands, run for real: its curl lines (parsed from the README, so the test breaks
 // when they do) and the TypeScript example in examples/, against a `taskwire dev` fleet.
 
 const README_GATEWAY = 'http://127.0.0.1:7381';
+const README_COORDINATOR = 'http://127.0.0.1:7380';
 const exampleScript = join(repoRoot, 'examples/dist/submit-and-watch.js');
 
 interface RunResult {
@@ -51,15 +54,20 @@ function readmeSection(heading: string): string {
   return readme.slice(start, end === -1 ? undefined : end);
 }
 
-/** The `curl …` commands of a section's sh blocks, continuation lines joined. */
-function curlCommands(section: string): string[] {
+/** The commands of a section's sh blocks that start with `program`, continuation lines joined, comments cut. */
+function commandsStartingWith(program: string, section: string): string[] {
   const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
   return blocks
     .join('\n')
     .replace(/\\\n\s*/g, ' ')
     .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.startsWith('curl '));
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter((line) => line.startsWith(`${program} `));
+}
+
+/** The `curl …` commands of a section's sh blocks. */
+function curlCommands(section: string): string[] {
+  return commandsStartingWith('curl', section);
 }
 
 /**
@@ -218,4 +226,44 @@ test('README "Scripts": the curl calls and the TypeScript example against `taskw
     assert.equal(stored.body.task.state, 'TASK_STATE_SUCCEEDED');
     assert.equal(stored.body.task.spec.kind, 'demo');
   });
+
+  // Last: the example's task has run, so dev's workerd is listed for ListWorkers.
+  await t.test(
+    'README "Reflection": its buf curl commands, no schema, with and without the token',
+    async () => {
+      const reflection = readmeSection('Reflection:')
+        .replaceAll(README_COORDINATOR, `http://${fleet.address}`)
+        .replaceAll(README_GATEWAY, fleet.gatewayUrl);
+      const commands = commandsStartingWith('npx buf curl', reflection);
+      assert.equal(
+        commands.length,
+        4,
+        `list services and methods, GetTask, ListWorkers: ${commands.join('\n')}`,
+      );
+      const submitted = await curl(shellWords(submitCommand, vars));
+      const id = String(submitted.body.task?.id);
+      for (const command of commands) {
+        // What follows `npx buf curl`, for the devDependency npx would run.
+        const args = shellWords(command, { ...vars, ID: id }).slice(3);
+        const result = await bufCurl(args);
+        assert.equal(result.code, 0, describeBufCurl(args, result));
+        if (args.includes('--list-services')) {
+          assert.ok(result.stdout.includes('taskwire.v1.WorkerService\n'), result.stdout);
+          assert.ok(result.stdout.includes('grpc.reflection.v1.ServerReflection\n'), result.stdout);
+        } else if (args.includes('--list-methods')) {
+          assert.ok(result.stdout.includes('taskwire.v1.TaskService/GetTask\n'), result.stdout);
+          assert.ok(!result.stdout.includes('WorkerService'), 'the gateway does not serve the worker stream');
+        } else if (command.includes('/GetTask')) {
+          assert.equal(JSON.parse(result.stdout).task.id, id);
+        } else {
+          assert.ok(command.includes('/ListWorkers'), command);
+          assert.ok(JSON.parse(result.stdout).workers.length > 0, result.stdout);
+        }
+        if (args.includes('-H')) {
+          const refused = await bufCurl(withoutAuthorization(args));
+          assert.equal(refused.code, Code.Unauthenticated << 3, describeBufCurl(args, refused));
+        }
+      }
+    },
+  );
 });

@@ -51,8 +51,9 @@ export const gatewayCommand: CommandSpec = {
   details: [
     'Serves TaskService, FleetService and AdminService over Connect (JSON and binary), gRPC-Web and gRPC, on',
     'HTTP/1.1 and h2c on one port, forwarding every call (streams included) to --coordinator with',
-    'its authorization header. Also: GET /healthz (process up), GET /readyz (coordinator and store',
-    'reachable), GET /artifacts/ID (an artifact with its content type), static files (--static-dir).',
+    'its authorization header, and gRPC server reflection (v1, v1alpha; no token needed). Also:',
+    'GET /healthz (process up), GET /readyz (coordinator and store reachable), GET /artifacts/ID',
+    '(an artifact with its content type), static files (--static-dir).',
     'It prints one JSON line, {"event":"gateway.listening","address":...}, once it listens.',
   ],
   positionals: [],

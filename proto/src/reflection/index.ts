@@ -1,0 +1,1 @@
+export { type ReflectionMount, type ServerReflection, serverReflection } from './server-reflection.js';
