@@ -21,6 +21,7 @@ import { loadWorkerId } from './host/worker-id.js';
 import { createLogger } from './logger.js';
 import { TaskRunner } from './runner/task-runner.js';
 import type { HandlerMap } from './sdk/handler.js';
+import type { WorkerTls } from './stream/worker-tls.js';
 import { bootConnectionThread, ConnectionHandle } from './thread/connection-handle.js';
 import type { ThreadLogging } from './thread/thread-protocol.js';
 import { within } from './util/within.js';
@@ -62,6 +63,8 @@ export interface WorkerOptions {
   drainGraceMs?: number;
   /** API token with the worker role. */
   token?: string;
+  /** Connect over TLS (never plaintext then); unset: plaintext h2c. */
+  tls?: WorkerTls;
   /**
    * Default: pino JSON on stdout at `logLevel` (default info), written by the connection thread
    * itself for its lines (connected, disconnected, event-loop warnings), so they appear even while
@@ -189,6 +192,7 @@ class Worker implements RunningWorker {
       {
         addresses,
         token: options.token,
+        ...(options.tls ? { tls: options.tls } : {}),
         identity: {
           workerId,
           name: options.name || hostname(),
