@@ -2,8 +2,12 @@ import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
 import { explainTlsFailure } from '@taskwire/proto';
 import type { ClientTls } from './client-tls.js';
 
-/** What connect-node reports when the server closed the connection before answering. */
+/**
+ * What connect-node reports when the server closed the connection before answering (as a TLS
+ * server does with plaintext bytes, at varying moments: CANCELED or ABORTED).
+ */
 const CLOSED_EARLY = /stream closed with error code CANCEL|socket hang up|ECONNRESET|Premature close/i;
+const CLOSED_EARLY_CODES = new Set([Code.Canceled, Code.Aborted, Code.Unavailable]);
 
 /**
  * Turns a failed connection into an error that says what went wrong: a TLS failure (wrong CA,
@@ -35,7 +39,7 @@ function explained(
   const detail = [connectError.rawMessage, cause?.message, (cause as NodeJS.ErrnoException | undefined)?.code]
     .filter((part) => part)
     .join(' ');
-  const closedEarly = connectError.code === Code.Canceled && CLOSED_EARLY.test(connectError.rawMessage);
+  const closedEarly = CLOSED_EARLY_CODES.has(connectError.code) && CLOSED_EARLY.test(connectError.rawMessage);
   let message: string | undefined;
   if (tls) {
     message = explainTlsFailure(detail, tls.flags);
