@@ -42,7 +42,7 @@ function explained(
   const closedEarly = CLOSED_EARLY_CODES.has(connectError.code) && CLOSED_EARLY.test(connectError.rawMessage);
   let message: string | undefined;
   if (tls) {
-    message = explainTlsFailure(detail, tls.flags);
+    message = explainTlsFailure(detail, tls.flags, connectError.rawMessage);
     if (!message && closedEarly && tls.cert) {
       message =
         `TLS: the server closed the connection right after the handshake: it probably refused the client ` +

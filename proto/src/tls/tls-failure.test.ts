@@ -12,7 +12,7 @@ const flags: TlsClientFlags = {
 
 // Texts as grpc-js (details) and connect-node (messages) reported them on Node 20.
 const GRPC_WRONG_CA =
-  'No connection established. Last error: Error: unable to verify the first certificate. Resolution note: ';
+  '14 UNAVAILABLE: No connection established. Last error: Error: unable to verify the first certificate. Resolution note: ';
 const OPENSSL_PLAINTEXT =
   '80AC21DD5A7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n';
 const GRPC_NO_CLIENT_CERT =

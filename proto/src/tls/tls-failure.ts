@@ -62,20 +62,22 @@ const RULES: readonly Rule[] = [
 
 /**
  * A sentence saying what a failed TLS connection means and which flag to change, followed by
- * the original detail; undefined when `detail` is no TLS failure this knows.
+ * the original detail (`shown`, when the text matched on holds more, such as error codes);
+ * undefined when `detail` is no TLS failure this knows.
  */
-export function explainTlsFailure(detail: string, flags: TlsClientFlags): string | undefined {
+export function explainTlsFailure(detail: string, flags: TlsClientFlags, shown = detail): string | undefined {
   const rule = RULES.find((candidate) => candidate.pattern.test(detail));
-  return rule ? `TLS: ${rule.explain(flags)} (${compactTlsDetail(detail)})` : undefined;
+  return rule ? `TLS: ${rule.explain(flags)} (${compactTlsDetail(shown)})` : undefined;
 }
 
 /**
- * The reason in a TLS error without its wrapping: grpc-js's "No connection established. Last
+ * The reason in a TLS error without its wrapping: grpc-js's "14 UNAVAILABLE: No connection established. Last
  * error:" and "Resolution note:", OpenSSL's "<id>:error:<code>:SSL routines:<function>:" and
  * source location.
  */
 export function compactTlsDetail(detail: string): string {
   let text = detail
+    .replace(/^\d+ [A-Z_]+:\s*/, '')
     .replace(/^No connection established\. Last error:\s*/, '')
     .replace(/\s*\(\d{4}-\d\d-\d\dT[\d:.]+Z\)/, '')
     .replace(/\.?\s*Resolution note:\s*$/, '')

@@ -1,8 +1,11 @@
 import { explainTlsFailure } from '@taskwire/proto';
 import { type WorkerTls, workerTlsFlags } from './worker-tls.js';
 
-/** grpc-js's detail when the peer closed the connection before HTTP/2 was set up. */
-const CLOSED_BEFORE_HTTP2 = /Last error: Failed to connect/;
+/**
+ * grpc-js's detail when the peer closed the connection before HTTP/2 was set up (as a TLS server
+ * does when it gets plaintext, or refuses a client certificate after the handshake).
+ */
+const CLOSED_BEFORE_HTTP2 = /Last error: (Failed to connect|(Error: )?read ECONNRESET)/;
 
 /**
  * What a failed connection attempt means, when it is more than "nobody listens": a TLS problem
