@@ -3,7 +3,7 @@ import { ConnectError, type Transport } from '@connectrpc/connect';
 import type { CommandContext, CommandSpec } from './args/command-spec.js';
 import { allOptions } from './args/command-spec.js';
 import { parseCommandArgs } from './args/parsed-args.js';
-import { baseUrlFor } from './client/address.js';
+import { baseUrlFor, isHttpsAddress } from './client/address.js';
 import { type Clients, clientsFor, grpcTransportFor } from './client/clients.js';
 import { devTokenFromFile } from './client/default-token.js';
 import { describeRpcError, exitCodeForRpcError } from './client/rpc-error.js';
@@ -11,6 +11,7 @@ import { COMMANDS } from './commands/index.js';
 import { ExitCode } from './exit-codes.js';
 import { commandHelp, overviewHelp } from './help/help-text.js';
 import type { CliIo } from './io.js';
+import { clientTlsFrom } from './tls/client-tls.js';
 import { UsageError } from './usage-error.js';
 
 /** What tests replace: the transport (an in-memory router instead of a socket). */
@@ -61,19 +62,26 @@ async function runCommand(command: CommandSpec, argv: readonly string[], io: Cli
       return ExitCode.Ok;
     }
     address = command.remote ? (args.string('address') ?? '') : '';
+    // Files are read and flags checked before any call: a TLS mistake is a usage error.
+    const tls = command.remote ? clientTlsFrom(args, '', isHttpsAddress(address)) : undefined;
     let clients: Clients | undefined;
     const context: CommandContext = {
       args,
       io,
       clients() {
         clients ??= clientsFor(
-          deps.transport ?? grpcTransportFor(address, args.string('token') ?? devTokenFromFile()),
+          deps.transport ??
+            grpcTransportFor({
+              address,
+              token: args.string('token') ?? devTokenFromFile(),
+              ...(tls ? { tls } : {}),
+            }),
         );
         return clients;
       },
     };
     // A malformed address is a usage error; report it before any call is attempted.
-    if (command.remote && !deps.transport) baseUrlFor(address);
+    if (command.remote && !deps.transport) baseUrlFor(address, tls !== undefined);
     return await command.run(context);
   } catch (error) {
     return reportError(error, command, io, address);

@@ -5,8 +5,10 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import {
   AdminService,
   addServiceImpl,
+  clientCertificateKey,
   FleetService,
   type Role,
+  type ServerTls,
   serverReflection,
   TaskService,
   WorkerService,
@@ -46,6 +48,11 @@ export interface CoordinatorOptions {
   host?: string;
   /** gRPC port (default 7380; 0 picks a free one). */
   port?: number;
+  /**
+   * Serve gRPC over TLS; unset: plaintext (h2c). With `clientCa`, every client must present a
+   * certificate it signed, and one presented without a bearer token authenticates as a worker.
+   */
+  tls?: ServerTls;
   /** How often workers send heartbeats (default 1000 ms). */
   heartbeatIntervalMs?: number;
   /** Silence after which a worker is offline (default 5000 ms). */
@@ -132,7 +139,8 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
   const access = new AccessControl(db, options.auth ?? 'auto', options.submitsPerMinute ?? 0);
   const serviceOptions = {
     shutdownSignal: shutdown.signal,
-    guard: (context: HandlerContext) => access.check(context.method, context.requestHeader),
+    guard: (context: HandlerContext) =>
+      access.check(context.method, context.requestHeader, context.values.get(clientCertificateKey)),
   };
   addServiceImpl(server, WorkerService, workerService(rt), serviceOptions);
   const services: CoordinatorServices = {
@@ -161,7 +169,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
 
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${options.port ?? 7380}`, ServerCredentials.createInsecure(), (error, bound) =>
+    server.bindAsync(`${host}:${options.port ?? 7380}`, serverCredentials(options.tls), (error, bound) =>
       error ? reject(error) : resolve(bound),
     );
   });
@@ -170,8 +178,8 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
   retention.start();
   rt.sweeper.sweepNow();
   log.info(
-    { event: 'coordinator.listening', address, store: db.engine },
-    `coordinator listening on ${address}`,
+    { event: 'coordinator.listening', address, store: db.engine, tls: tlsMode(options.tls) },
+    `coordinator listening on ${address}${options.tls ? ' (TLS)' : ''}`,
   );
 
   let closing: Promise<void> | undefined;
@@ -217,6 +225,22 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
       return closing;
     },
   };
+}
+
+function serverCredentials(tls: ServerTls | undefined): ServerCredentials {
+  if (!tls) return ServerCredentials.createInsecure();
+  const clientCa = tls.clientCa ? Buffer.from(tls.clientCa) : null;
+  return ServerCredentials.createSsl(
+    clientCa,
+    [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }],
+    clientCa !== null,
+  );
+}
+
+/** How the port is protected, for the listening line: off, tls, or mtls (client certificates). */
+function tlsMode(tls: ServerTls | undefined): 'off' | 'tls' | 'mtls' {
+  if (!tls) return 'off';
+  return tls.clientCa ? 'mtls' : 'tls';
 }
 
 /** Lets calls under way finish for up to 3 s, then cuts them (tryShutdown's callback may never come then). */

@@ -12,7 +12,7 @@ import {
   type ServiceImpl,
 } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
-import { FleetService, TaskService } from '@taskwire/proto';
+import { FleetService, type ServerTls, TaskService } from '@taskwire/proto';
 import { serveArtifact } from './artifact-download.js';
 import { applyCors } from './cors-headers.js';
 import { type NodeRequest, type NodeResponse, sendText } from './http-status.js';
@@ -21,6 +21,7 @@ import { onePortServer } from './one-port.js';
 import { registerReflection } from './reflection-routes.js';
 import { sendableErrors } from './sendable-errors.js';
 import { serveStatic } from './static-files.js';
+import { tlsPortServer } from './tls-port.js';
 
 /** One service the gateway serves, with its implementation (in-process or forwarding). */
 export interface MountedService {
@@ -55,12 +56,17 @@ export interface GatewayOptions {
   maxMessageBytes?: number;
   /** Prometheus metrics for GET /metrics (the in-process coordinator's); unset: 404. */
   metrics?: MetricsSource;
+  /**
+   * Serve HTTPS (HTTP/1.1 and h2 by ALPN) instead of HTTP/1.1 and h2c; plaintext requests get a
+   * 400. With `clientCa`, clients must present a certificate it signed (tokens still decide roles).
+   */
+  tls?: ServerTls;
 }
 
 export interface RunningGateway {
   /** host:port */
   readonly address: string;
-  /** http://host:port */
+  /** http://host:port, or https://host:port with TLS */
   readonly url: string;
   close(): Promise<void>;
 }
@@ -112,9 +118,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     if (applyCors(corsOrigins, req, res)) return;
     adapter(req, res);
   };
-  const h1 = http.createServer(handler);
-  const h2 = http2.createServer(handler);
-  const server = onePortServer(h1, h2);
+  const server = options.tls
+    ? tlsPortServer(http2.createSecureServer(secureServerOptions(options.tls), handler))
+    : onePortServer(http.createServer(handler), http2.createServer(handler));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -128,7 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let closing: Promise<void> | undefined;
   return {
     address,
-    url: `http://${address}`,
+    url: `${options.tls ? 'https' : 'http'}://${address}`,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -137,6 +143,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       });
       return closing;
     },
+  };
+}
+
+function secureServerOptions(tls: ServerTls): http2.SecureServerOptions {
+  return {
+    cert: tls.cert,
+    key: tls.key,
+    allowHTTP1: true,
+    ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
   };
 }
 

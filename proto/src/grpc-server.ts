@@ -3,6 +3,7 @@ import { create, type DescMessage, type DescService, isMessage } from '@bufbuild
 import {
   Code,
   ConnectError,
+  createContextValues,
   createHandlerContext,
   createServiceImplSpec,
   type HandlerContext,
@@ -22,6 +23,7 @@ import {
 } from '@grpc/grpc-js';
 import { grpcServiceDefinition, UndecodableRequest } from './grpc-definition.js';
 import { sendableStatusMessage } from './status-message.js';
+import { clientCertificateKey, clientCertificateOf } from './tls/client-certificate.js';
 
 /** Runs before every call; throw a ConnectError to refuse it (e.g. authentication). */
 export type GrpcCallGuard = (context: HandlerContext) => void | Promise<void>;
@@ -66,11 +68,20 @@ function contextFor(
     timeoutMs,
     shutdownSignal,
     requestHeader: metadataToHeaders(call.metadata),
+    contextValues: contextValuesOf(call),
   });
   (call as ServerUnaryCall<unknown, unknown>).on('cancelled', () =>
     context.abort(new ConnectError('call cancelled by the client', Code.Canceled)),
   );
   return context;
+}
+
+/** grpc-js reports a peer certificate only once the handshake verified it against the client CA. */
+function contextValuesOf(call: AnyCall | ServerDuplexStream<unknown, unknown>) {
+  const values = createContextValues();
+  const certificate = call.getAuthContext()?.sslPeerCertificate;
+  if (certificate) values.set(clientCertificateKey, clientCertificateOf(certificate));
+  return values;
 }
 
 function metadataToHeaders(metadata: Metadata): Headers {

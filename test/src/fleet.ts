@@ -43,6 +43,17 @@ export interface FleetOptions {
    * not dropped by the fleet.
    */
   databaseUrl?: string;
+  /**
+   * The coordinator serves TLS (its --tls-* flags are in coordinatorArgs): the fleet's own clients
+   * connect over TLS trusting `ca`, presenting `cert`/`key` when given (mutual TLS).
+   */
+  clientTls?: FleetClientTls;
+}
+
+export interface FleetClientTls {
+  readonly ca: string;
+  readonly cert?: string;
+  readonly key?: string;
 }
 
 /** A coordinator and its workers as child processes, on a store of their own. */
@@ -61,6 +72,7 @@ export class Fleet {
     readonly tempDir: string,
     private readonly processes: ManagedProcess[],
     private readonly coordinatorArgs: readonly string[],
+    private readonly clientTls: FleetClientTls | undefined,
   ) {
     this.transport = this.transportTo(coordinator.address);
     this.tasks = createClient(TaskService, this.transport);
@@ -68,8 +80,10 @@ export class Fleet {
   }
 
   private transportTo(address: string): Transport {
+    const tls = this.clientTls;
     return createGrpcTransport({
-      baseUrl: 'http://' + address,
+      baseUrl: `${tls ? 'https' : 'http'}://${address}`,
+      ...(tls ? { nodeOptions: { ca: tls.ca, ...(tls.cert ? { cert: tls.cert, key: tls.key } : {}) } } : {}),
       interceptors: [
         (next) => (request) => {
           if (this.token) request.header.set('authorization', `Bearer ${this.token}`);
@@ -113,7 +127,14 @@ export class Fleet {
       cwd: tempDir,
       onSpawn: (child) => processes.push(child),
     });
-    fleet = new Fleet(coordinator, store, tempDir, processes, options.coordinatorArgs ?? []);
+    fleet = new Fleet(
+      coordinator,
+      store,
+      tempDir,
+      processes,
+      options.coordinatorArgs ?? [],
+      options.clientTls,
+    );
     for (const worker of options.workers ?? []) await fleet.addWorker(worker);
     return fleet;
   }

@@ -43,6 +43,7 @@ export {
 } from './sdk/handler.js';
 export { NonRetryableError } from './sdk/non-retryable-error.js';
 export { sleep } from './sdk/sleep.js';
+export type { WorkerTls } from './stream/worker-tls.js';
 export { WORKERD_VERSION } from './version.js';
 export { type RunningWorker, startWorker, type WorkerOptions, type WorkerStatus } from './worker.js';
 export type { WorkerEventMap, WorkerEvents } from './worker-events.js';

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     browser,
     drainGraceMs: config.drainGraceMs,
     token: config.token,
+    ...(config.tls ? { tls: config.tls } : {}),
     // Not `logger`: by default the connection thread writes its own lines, at once (see WorkerOptions.logger).
     logLevel: config.logLevel,
     metricsPort: config.metricsPort,

@@ -23,6 +23,7 @@ import { type MetricsServer, startMetricsServer } from './metrics/metrics-server
 import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { TaskRunner } from './runner/task-runner.js';
 import type { HandlerMap } from './sdk/handler.js';
+import type { WorkerTls } from './stream/worker-tls.js';
 import { bootConnectionThread, ConnectionHandle } from './thread/connection-handle.js';
 import type { ThreadLogging } from './thread/thread-protocol.js';
 import { within } from './util/within.js';
@@ -64,6 +65,8 @@ export interface WorkerOptions {
   drainGraceMs?: number;
   /** API token with the worker role. */
   token?: string;
+  /** Connect over TLS (never plaintext then); unset: plaintext h2c. */
+  tls?: WorkerTls;
   /**
    * Default: pino JSON on stdout at `logLevel` (default info), written by the connection thread
    * itself for its lines (connected, disconnected, event-loop warnings), so they appear even while
@@ -228,6 +231,7 @@ class Worker implements RunningWorker {
       {
         addresses,
         token: options.token,
+        ...(options.tls ? { tls: options.tls } : {}),
         identity: {
           workerId,
           name: options.name || hostname(),

@@ -1,5 +1,6 @@
 import type { Clients } from '../client/clients.js';
 import type { CliIo } from '../io.js';
+import { clientTlsOptions } from '../tls/tls-option-specs.js';
 import type { ParsedArgs } from './parsed-args.js';
 
 /** One flag: parsing, environment defaults and --help are all read from this. */
@@ -63,7 +64,7 @@ export const REMOTE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     value: 'host:port',
     env: 'TASKWIRE_ADDRESS',
     fallback: '127.0.0.1:7380',
-    help: 'coordinator to talk to (gRPC); the default is where `taskwire dev` listens',
+    help: 'coordinator (or gateway) to talk to over gRPC: host:port, or https://host:port for TLS; the default is where `taskwire dev` listens',
   },
   token: {
     type: 'string',
@@ -71,6 +72,7 @@ export const REMOTE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     env: 'TASKWIRE_TOKEN',
     help: 'API token, sent as `authorization: Bearer <token>`; default: .taskwire/token (saved by `taskwire dev`) if present',
   },
+  ...clientTlsOptions('', 'the coordinator'),
 };
 
 /** The full option table of a command: its own, then the shared ones. */

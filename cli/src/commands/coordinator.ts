@@ -1,4 +1,5 @@
 import type { AuthMode, RunningCoordinator } from '@taskwire/coordinator';
+import type { ServerTls } from '@taskwire/proto';
 import type { CommandContext, CommandSpec } from '../args/command-spec.js';
 import { parseDuration } from '../args/duration.js';
 import type { ParsedArgs } from '../args/parsed-args.js';
@@ -16,15 +17,19 @@ import { isAddressInUse, isPortFree, portInUseMessage } from '../dev/port-probe.
 import { parseLogLevel, parsePort, SERVER_OPTIONS } from '../dev/server-options.js';
 import { shutdownSignal } from '../dev/shutdown-signals.js';
 import { ExitCode } from '../exit-codes.js';
+import { serverTlsFrom } from '../tls/server-tls.js';
+import { SERVER_TLS_OPTIONS } from '../tls/tls-option-specs.js';
 import { UsageError } from '../usage-error.js';
 
 async function run({ args, io }: CommandContext): Promise<number> {
   const host = args.string('host') ?? '127.0.0.1';
   const port = parsePort(args.string('port'));
   const databaseUrl = args.string('database-url');
+  const tls = serverTlsFrom(args);
   const options = {
     host,
     port,
+    ...(tls ? { tls } : {}),
     dataDir: args.string('data-dir') ?? '.taskwire/data',
     heartbeatIntervalMs: parseDuration(args.string('heartbeat-interval') ?? '1s', '--heartbeat-interval'),
     heartbeatTimeoutMs: parseDuration(args.string('heartbeat-timeout') ?? '5s', '--heartbeat-timeout'),
@@ -52,8 +57,8 @@ async function run({ args, io }: CommandContext): Promise<number> {
   }
   const gatewayFlag = args.string('gateway');
   const gateway =
-    gatewayFlag === undefined ? undefined : await startInProcessGateway(args, coordinator, host);
-  if (gateway) io.stdout.write(gatewayListeningLine(gateway.address));
+    gatewayFlag === undefined ? undefined : await startInProcessGateway(args, coordinator, host, tls);
+  if (gateway) io.stdout.write(gatewayListeningLine(gateway));
   const metricsPort = args.string('metrics-port');
   const metrics =
     metricsPort === undefined
@@ -82,7 +87,12 @@ function parseAuthMode(text: string | undefined): AuthMode {
   throw new UsageError(`--auth: "${text}" is not auto or required`);
 }
 
-async function startInProcessGateway(args: ParsedArgs, coordinator: RunningCoordinator, host: string) {
+async function startInProcessGateway(
+  args: ParsedArgs,
+  coordinator: RunningCoordinator,
+  host: string,
+  tls: ServerTls | undefined,
+) {
   const { startGateway } = await import('@taskwire/gateway');
   return startGateway({
     host,
@@ -91,6 +101,8 @@ async function startInProcessGateway(args: ParsedArgs, coordinator: RunningCoord
     interceptors: [coordinatorAccessCheck(coordinator)],
     metrics: () => coordinator.metrics(),
     ...gatewayExtras(args),
+    // The same certificate (and client CA) as the gRPC port: one host, one identity.
+    ...(tls ? { tls } : {}),
   });
 }
 
@@ -102,6 +114,9 @@ export const coordinatorCommand: CommandSpec = {
     '(useful with --port 0). Several coordinators may share one PostgreSQL (--database-url).',
     'With --gateway PORT it also runs the gateway (see `taskwire gateway --help`) in this process',
     'and prints {"event":"gateway.listening",...}. Durations: 500ms, 2s, 1m, or plain milliseconds.',
+    'With --tls-cert and --tls-key both ports serve TLS only (the gateway HTTPS, HTTP/1.1 and h2); with',
+    '--tls-client-ca every client must present a certificate that CA signed, and on the gRPC port one',
+    'presented without a token authenticates as a worker (a token, when sent, decides the role).',
   ],
   positionals: [],
   options: {
@@ -113,6 +128,7 @@ export const coordinatorCommand: CommandSpec = {
       help: 'interface to bind (0.0.0.0 for every interface)',
     },
     ...SERVER_OPTIONS,
+    ...SERVER_TLS_OPTIONS,
     'heartbeat-interval': {
       type: 'string',
       value: 'duration',
@@ -131,7 +147,7 @@ export const coordinatorCommand: CommandSpec = {
       type: 'string',
       value: 'port',
       env: 'TASKWIRE_GATEWAY_PORT',
-      help: 'also serve Connect/gRPC-Web/gRPC on this port (HTTP/1.1 + h2c), in this process',
+      help: 'also serve Connect/gRPC-Web/gRPC on this port (HTTP/1.1 + h2c, or HTTPS with --tls-cert), in this process',
     },
     ...GATEWAY_OPTIONS,
     'metrics-port': {

@@ -36,7 +36,7 @@ async function runDemo(
   worker: ChildProcess,
   token: string,
 ) {
-  const clients = clientsFor(grpcTransportFor(address, token));
+  const clients = clientsFor(grpcTransportFor({ address, token }));
   const workerGone = new AbortController();
   void childExited(worker).then(() => workerGone.abort(new Error('workerd exited')));
   try {

@@ -1,7 +1,7 @@
-import { createGrpcTransport } from '@connectrpc/connect-node';
 import { AdminService, FleetService, TaskService } from '@taskwire/proto';
 import type { CommandContext, CommandSpec } from '../args/command-spec.js';
-import { baseUrlFor } from '../client/address.js';
+import { isHttpsAddress } from '../client/address.js';
+import { grpcTransportFor } from '../client/clients.js';
 import { exitAfterShutdown } from '../dev/exit-after-shutdown.js';
 import {
   DEFAULT_GATEWAY_PORT,
@@ -13,12 +13,22 @@ import {
 import { isAddressInUse, portInUseMessage } from '../dev/port-probe.js';
 import { shutdownSignal } from '../dev/shutdown-signals.js';
 import { ExitCode } from '../exit-codes.js';
+import { clientTlsFrom } from '../tls/client-tls.js';
+import { serverTlsFrom } from '../tls/server-tls.js';
+import { clientTlsOptions, SERVER_TLS_OPTIONS } from '../tls/tls-option-specs.js';
 
 async function run({ args, io }: CommandContext): Promise<number> {
   const host = args.string('host') ?? '127.0.0.1';
   const port = parseGatewayPort(args.string('port'), '--port');
-  const upstream = createGrpcTransport({
-    baseUrl: baseUrlFor(args.string('coordinator') ?? '127.0.0.1:7380'),
+  const tls = serverTlsFrom(args);
+  const coordinator = args.string('coordinator') ?? '127.0.0.1:7380';
+  const upstreamTls = clientTlsFrom(args, 'coordinator-', isHttpsAddress(coordinator));
+  // No token of its own: each call carries its caller's authorization upstream.
+  const upstream = grpcTransportFor({
+    address: coordinator,
+    addressFlag: '--coordinator',
+    tlsFlagPrefix: 'coordinator-',
+    ...(upstreamTls ? { tls: upstreamTls } : {}),
   });
   const { forwardingService, mount, startGateway } = await import('@taskwire/gateway');
   let gateway: Awaited<ReturnType<typeof startGateway>>;
@@ -27,6 +37,7 @@ async function run({ args, io }: CommandContext): Promise<number> {
       host,
       port,
       ...gatewayExtras(args),
+      ...(tls ? { tls } : {}),
       services: [
         mount(TaskService, forwardingService(TaskService, upstream)),
         mount(FleetService, forwardingService(FleetService, upstream)),
@@ -38,7 +49,7 @@ async function run({ args, io }: CommandContext): Promise<number> {
     io.stderr.write(portInUseMessage(host, port));
     return ExitCode.Usage;
   }
-  io.stdout.write(gatewayListeningLine(gateway.address));
+  io.stdout.write(gatewayListeningLine(gateway));
   const signal = await shutdownSignal(() => process.exit(ExitCode.Usage));
   io.stderr.write(`${signal}: shutting down the gateway\n`);
   await gateway.close();
@@ -55,6 +66,8 @@ export const gatewayCommand: CommandSpec = {
     'GET /healthz (process up), GET /readyz (coordinator and store reachable), GET /artifacts/ID',
     '(an artifact with its content type), static files (--static-dir).',
     'It prints one JSON line, {"event":"gateway.listening","address":...}, once it listens.',
+    'TLS: --tls-cert/--tls-key make it serve HTTPS only (HTTP/1.1 and h2; plaintext requests get a 400),',
+    '--tls-client-ca requires client certificates; --coordinator-tls-* reach a coordinator that serves TLS.',
   ],
   positionals: [],
   options: {
@@ -63,8 +76,9 @@ export const gatewayCommand: CommandSpec = {
       value: 'host:port',
       env: 'TASKWIRE_COORDINATOR',
       fallback: '127.0.0.1:7380',
-      help: "the coordinator's gRPC address",
+      help: "the coordinator's gRPC address: host:port, or https://host:port for TLS",
     },
+    ...clientTlsOptions('coordinator-', 'the coordinator'),
     host: {
       type: 'string',
       value: 'host',
@@ -77,8 +91,9 @@ export const gatewayCommand: CommandSpec = {
       value: 'port',
       env: 'TASKWIRE_GATEWAY_PORT',
       fallback: String(DEFAULT_GATEWAY_PORT),
-      help: 'HTTP/1.1 + h2c port; 0 picks a free one',
+      help: 'HTTP/1.1 + h2c port (HTTPS with --tls-cert); 0 picks a free one',
     },
+    ...SERVER_TLS_OPTIONS,
     ...GATEWAY_OPTIONS,
   },
   remote: false,

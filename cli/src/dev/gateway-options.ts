@@ -39,6 +39,7 @@ export function gatewayExtras(args: ParsedArgs): { corsOrigins: string[]; static
 }
 
 /** The JSON line a gateway announces itself with (tests and scripts wait for it). */
-export function gatewayListeningLine(address: string): string {
-  return `${JSON.stringify({ event: 'gateway.listening', address, url: `http://${address}` })}\n`;
+export function gatewayListeningLine(gateway: { address: string; url: string }): string {
+  const { address, url } = gateway;
+  return `${JSON.stringify({ event: 'gateway.listening', address, url, tls: url.startsWith('https:') })}\n`;
 }

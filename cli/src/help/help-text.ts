@@ -49,6 +49,8 @@ export function overviewHelp(commands: readonly CommandSpec[]): string {
     'Every command takes --json (protobuf JSON on stdout, one object per line, nothing else) and --help.',
     'Commands that call a coordinator take --address host:port [env TASKWIRE_ADDRESS; default',
     '127.0.0.1:7380, where `taskwire dev` listens]. Errors and hints go to stderr.',
+    'TLS: --tls-ca FILE (or --tls for the system CAs, or an https:// address) connects over TLS only;',
+    '--tls-client-cert/--tls-client-key present a client certificate; --tls-server-name sets the name checked.',
     '',
     'Start here:',
     '  taskwire dev --demo              a coordinator and a worker on this machine, with two demo tasks',

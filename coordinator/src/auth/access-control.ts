@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { DescMethod } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
+import type { ClientCertificate } from '@taskwire/proto';
 import { anyActiveToken, findTokenByHash, type RoleName } from '../sql/tokens-sql.js';
 import type { Db } from '../store/db.js';
 import { methodKey, roleAllows } from './access-policy.js';
@@ -46,12 +47,23 @@ export class AccessControl {
     this.submits = new SubmitRateLimiter(submitsPerMinute);
   }
 
-  async check(method: DescMethod, header: Headers): Promise<void> {
+  /**
+   * `certificate`: the client certificate the TLS handshake verified (mutual TLS). Without a
+   * bearer token it stands in for a worker token; a token, when sent, decides the role.
+   */
+  async check(method: DescMethod, header: Headers, certificate?: ClientCertificate): Promise<void> {
     const key = methodKey(method);
     if (!(await this.enabled())) {
       // Without access control, all callers share one budget.
       if (SUBMIT_METHODS.has(key)) this.submits.take('');
       return;
+    }
+    if (certificate && !header.has('authorization')) {
+      if (roleAllows('worker', method)) return;
+      throw new ConnectError(
+        `client certificate "${certificate.name}" has role worker, which may not call ${key}; send a token for more`,
+        Code.PermissionDenied,
+      );
     }
     const secret = bearerSecret(header);
     const token = await this.verify(secret);

@@ -5,7 +5,7 @@ import { cliMain } from './paths.js';
 /** A gateway: its host:port and base URL, and the process when it runs standalone. */
 export interface GatewayHandle {
   readonly address: string;
-  /** http://host:port */
+  /** http://host:port, or https://host:port when it serves TLS */
   readonly url: string;
   readonly process: ManagedProcess;
 }
@@ -16,7 +16,8 @@ export async function gatewayOf(process: ManagedProcess): Promise<GatewayHandle>
   if (typeof line.address !== 'string') {
     throw new Error(`gateway.listening carries no address: ${JSON.stringify(line)}`);
   }
-  return { address: line.address, url: `http://${line.address}`, process };
+  const url = typeof line.url === 'string' ? line.url : `http://${line.address}`;
+  return { address: line.address, url, process };
 }
 
 /**

@@ -1,7 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import {
   type Client,
-  credentials,
   Metadata,
   makeGenericClientConstructor,
   type ServiceError,
@@ -14,6 +13,8 @@ import {
   type ListWorkersResponse,
   WorkerStatus,
 } from '@taskwire/proto';
+import { explainConnectionFailure } from '../stream/connection-failure.js';
+import { channelSecurity, type WorkerTls } from '../stream/worker-tls.js';
 import type { CheckResult } from './check-result.js';
 
 const FleetServiceClient = makeGenericClientConstructor(grpcServiceDefinition(FleetService), 'FleetService');
@@ -28,23 +29,25 @@ type ListWorkersCall = (
 /**
  * Asks each coordinator for its worker list (FleetService.ListWorkers) with the worker's token:
  * an answer proves the address, the port and the gRPC service; the status tells whether the
- * token authenticates. Nothing is registered: the worker stream is not opened.
+ * token authenticates. Nothing is registered: the worker stream is not opened. Over TLS when
+ * `tls` is given, as the daemon connects.
  */
 export async function checkCoordinators(
   addresses: readonly string[],
   token: string | undefined,
   timeoutMs: number,
+  tls?: WorkerTls,
 ): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   let tokenResult: CheckResult | undefined;
   for (const address of addresses) {
-    const answer = await listWorkers(address, token, timeoutMs);
+    const answer = await listWorkers(address, token, timeoutMs, tls);
     const name = `coordinator ${address}`;
     if (answer.error && !isAuthError(answer.error)) {
       results.push({
         name,
         status: 'fail',
-        detail: `not reachable: ${reason(answer.error)}`,
+        detail: `not reachable: ${explainConnectionFailure(answer.error.details, tls)?.message ?? reason(answer.error)}`,
       });
       continue;
     }
@@ -91,8 +94,14 @@ function listWorkers(
   address: string,
   token: string | undefined,
   timeoutMs: number,
+  tls: WorkerTls | undefined,
 ): Promise<{ response?: ListWorkersResponse; error?: ServiceError }> {
-  const client = new FleetServiceClient(address, credentials.createInsecure()) as unknown as Client & {
+  const security = channelSecurity(tls);
+  const client = new FleetServiceClient(
+    address,
+    security.credentials,
+    security.options,
+  ) as unknown as Client & {
     ListWorkers: ListWorkersCall;
   };
   const metadata = new Metadata();

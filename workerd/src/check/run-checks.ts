@@ -21,7 +21,12 @@ export async function runChecks(
     results.push(result);
     write(`  ${MARKS[result.status]}  ${result.name}: ${result.detail}\n`);
   };
-  for (const result of await checkCoordinators(config.coordinators, config.token, timeouts.coordinatorMs)) {
+  for (const result of await checkCoordinators(
+    config.coordinators,
+    config.token,
+    timeouts.coordinatorMs,
+    config.tls,
+  )) {
     report(result);
   }
   report(await checkHandlers(config.handlerModules, config.builtins));

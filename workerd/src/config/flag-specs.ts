@@ -102,6 +102,47 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
     help: 'API token with the worker role, sent as `authorization: Bearer <token>`',
   },
   {
+    flag: 'tls',
+    env: 'TASKWIRE_TLS',
+    kind: 'boolean',
+    help: "connect over TLS, trusting the system's CAs (implied by every other --tls-* flag)",
+  },
+  {
+    flag: 'tls-ca',
+    env: 'TASKWIRE_TLS_CA',
+    kind: 'string',
+    value: 'file',
+    path: true,
+    help:
+      "connect over TLS and trust only this PEM CA for the coordinators' certificates; never falls back to " +
+      'plaintext (a failed handshake is logged as an error and retried with backoff)',
+  },
+  {
+    flag: 'tls-client-cert',
+    env: 'TASKWIRE_TLS_CLIENT_CERT',
+    kind: 'string',
+    value: 'file',
+    path: true,
+    help:
+      'PEM client certificate (mutual TLS); a coordinator with --tls-client-ca accepts it in place of a ' +
+      'worker token; needs --tls-client-key',
+  },
+  {
+    flag: 'tls-client-key',
+    env: 'TASKWIRE_TLS_CLIENT_KEY',
+    kind: 'string',
+    value: 'file',
+    path: true,
+    help: 'PEM private key of --tls-client-cert',
+  },
+  {
+    flag: 'tls-server-name',
+    env: 'TASKWIRE_TLS_SERVER_NAME',
+    kind: 'string',
+    value: 'name',
+    help: "the name the coordinators' certificates must carry (default: the host of each address)",
+  },
+  {
     flag: 'log-level',
     env: 'TASKWIRE_LOG_LEVEL',
     kind: 'string',

@@ -109,3 +109,24 @@ test('--help and --version are actions; help documents every flag and variable',
   }
   for (const variable of Object.values(BROWSER_ENV)) assert.ok(help.includes(variable), variable);
 });
+
+test('TLS: any --tls-* flag (or TASKWIRE_TLS*) turns it on; files are read at start, a certificate needs its key', () => {
+  assert.equal(run([]).tls, undefined);
+  assert.deepEqual(run(['--tls']).tls, {});
+  assert.deepEqual(run([], { TASKWIRE_TLS: 'true' }).tls, {});
+  assert.deepEqual(run(['--tls-server-name', 'coord.internal']).tls, { serverName: 'coord.internal' });
+  const refuses = (argv: string[], message: RegExp, readFile?: (path: string) => string) =>
+    assert.throws(
+      () => parseCommandLine(argv, {}, cwd, readFile),
+      (error: unknown) => {
+        return error instanceof UsageError && message.test(error.message);
+      },
+    );
+  refuses(['--tls-client-cert', 'me.pem'], /^--tls-client-cert needs --tls-client-key/);
+  refuses(['--tls-client-key', 'me.key'], /^--tls-client-key needs --tls-client-cert/);
+  const missing = (path: string): string => {
+    throw Object.assign(new Error(path), { code: 'ENOENT' });
+  };
+  refuses(['--tls-ca', 'ca.pem'], /^--tls-ca: cannot read "\/srv\/app\/ca.pem" \(ENOENT\)$/, missing);
+  refuses(['--tls-ca', 'ca.pem'], /^--tls-ca: "\/srv\/app\/ca.pem" holds no PEM certificate/, () => 'junk');
+});

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { WorkerTls } from '../stream/worker-tls.js';
 import { type ConfigFile, readConfigFile } from './config-file.js';
 import { parseDuration } from './duration.js';
 import { FLAG_SPECS } from './flag-specs.js';
 import { layerOptions, type OptionSources } from './option-sources.js';
+import { workerTlsFrom } from './tls-config.js';
 import { UsageError } from './usage-error.js';
 
 export { UsageError } from './usage-error.js';
@@ -24,6 +27,8 @@ export interface DaemonConfig {
   stateDir: string;
   drainGraceMs: number;
   token?: string;
+  /** TLS to the coordinators (files already read); unset: plaintext. */
+  tls?: WorkerTls;
   logLevel: string;
   /** GET /metrics on this port (--metrics-port), on metricsHost. */
   metricsPort?: number;
@@ -79,11 +84,19 @@ export function parseCommandLine(
 
   const configPath = layerOptions(values, env, undefined, cwd).text('config');
   const file: ConfigFile | undefined = configPath ? readConfigFile(configPath, readFile) : undefined;
-  const config = daemonConfig(layerOptions(values, env, file, cwd), file);
+  const config = daemonConfig(
+    layerOptions(values, env, file, cwd),
+    file,
+    readFile ?? ((path) => readFileSync(path, 'utf8')),
+  );
   return command === 'check' ? { action: 'check', config } : { action: 'run', config };
 }
 
-function daemonConfig(options: OptionSources, file: ConfigFile | undefined): DaemonConfig {
+function daemonConfig(
+  options: OptionSources,
+  file: ConfigFile | undefined,
+  readFile: (path: string) => string,
+): DaemonConfig {
   const coordinators = options.list('coordinator');
   if (coordinators.length === 0) throw new UsageError('--coordinator: give at least one host:port');
   for (const address of coordinators) {
@@ -120,6 +133,7 @@ function daemonConfig(options: OptionSources, file: ConfigFile | undefined): Dae
   ) {
     throw new UsageError(`--metrics-port: "${metricsPortText}" is not a port number from 0 to 65535`);
   }
+  const tls = workerTlsFrom(options, readFile);
   return {
     coordinators,
     slots,
@@ -132,6 +146,7 @@ function daemonConfig(options: OptionSources, file: ConfigFile | undefined): Dae
     stateDir: options.text('state-dir') as string,
     drainGraceMs,
     token: options.text('token'),
+    ...(tls ? { tls } : {}),
     logLevel,
     metricsPort,
     metricsHost: options.text('metrics-host') as string,

@@ -2,6 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { durationFromMs } from '@bufbuild/protobuf/wkt';
 import { type Welcome, WorkerMessageSchema } from '@taskwire/proto';
 import { sleep } from '../sdk/sleep.js';
+import { explainConnectionFailure } from './connection-failure.js';
 import { CoordinatorSession, type SessionDeps } from './coordinator-session.js';
 import { reconnectDelay } from './reconnect-backoff.js';
 
@@ -85,12 +86,26 @@ export class ConnectionLoop {
         );
         this.#options.onDisconnected({ address, reason: end.detail });
       } else if (!this.#stopSignal.signal.aborted) {
-        logger.warn({ coordinator: address, detail: end.detail }, 'could not connect to the coordinator');
+        this.#logConnectFailure(address, end.detail);
       }
       if (this.#stopSignal.signal.aborted || end.reason === 'goaway') continue;
       const delay = reconnectDelay(failures++, backoff.initialMs, backoff.maxMs);
       await sleep(delay, this.#stopSignal.signal).catch(() => {});
     }
+  }
+
+  /** A TLS mistake is logged as an error that says what to fix; retrying goes on all the same. */
+  #logConnectFailure(address: string, detail: string): void {
+    const { logger, tls } = this.#options;
+    const fields = { event: 'worker.connect_failed', coordinator: address, detail };
+    const explained = explainConnectionFailure(detail, tls);
+    if (!explained) {
+      logger.warn(fields, 'could not connect to the coordinator');
+      return;
+    }
+    const message = `could not connect to the coordinator: ${explained.message}`;
+    if (explained.configuration) logger.error(fields, message);
+    else logger.warn(fields, message);
   }
 
   #onWelcome(session: CoordinatorSession, welcome: Welcome): void {

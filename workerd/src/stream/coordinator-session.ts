@@ -12,6 +12,7 @@ import {
 import type { Logger } from 'pino';
 import { openWorkerStream, type WorkerStream } from './stream-client.js';
 import type { UpdateBatcher } from './update-batcher.js';
+import type { WorkerTls } from './worker-tls.js';
 
 /**
  * What a session needs from the worker it speaks for. In workerd this is the connection thread,
@@ -33,6 +34,8 @@ export interface SessionHost {
 
 export interface SessionDeps {
   token?: string;
+  /** TLS to the coordinator; unset: plaintext. */
+  tls?: WorkerTls;
   host: SessionHost;
   batcher: UpdateBatcher;
   logger: Logger;
@@ -76,7 +79,7 @@ export class CoordinatorSession {
     this.ended = new Promise((resolve) => {
       this.#resolveEnded = resolve;
     });
-    const { stream, close } = openWorkerStream(address, deps.token);
+    const { stream, close } = openWorkerStream(address, deps.token, deps.tls);
     this.#stream = stream;
     this.#closeChannel = close;
     stream.on('data', (message: CoordinatorMessage) => this.#onMessage(message));

@@ -3,7 +3,6 @@ import {
   type ChannelOptions,
   type Client,
   type ClientDuplexStream,
-  credentials,
   Metadata,
   makeGenericClientConstructor,
 } from '@grpc/grpc-js';
@@ -14,6 +13,7 @@ import {
   type WorkerMessage,
   WorkerService,
 } from '@taskwire/proto';
+import { channelSecurity, type WorkerTls } from './worker-tls.js';
 
 /** The worker's one stream to a coordinator: WorkerMessages out, CoordinatorMessages in. */
 export type WorkerStream = ClientDuplexStream<WorkerMessage, CoordinatorMessage>;
@@ -57,13 +57,20 @@ const CHANNEL_OPTIONS: ChannelOptions = {
   'grpc.max_receive_message_length': 64 * 1024 * 1024,
 };
 
-/** Opens WorkerService.Connect on a fresh channel; close() releases the channel afterwards. */
-export function openWorkerStream(address: string, token?: string): { stream: WorkerStream; close(): void } {
-  const client = new WorkerServiceClient(
-    address,
-    credentials.createInsecure(),
-    CHANNEL_OPTIONS,
-  ) as unknown as Client & {
+/**
+ * Opens WorkerService.Connect on a fresh channel, over TLS when `tls` is given (then never over
+ * plaintext); close() releases the channel afterwards.
+ */
+export function openWorkerStream(
+  address: string,
+  token?: string,
+  tls?: WorkerTls,
+): { stream: WorkerStream; close(): void } {
+  const security = channelSecurity(tls);
+  const client = new WorkerServiceClient(address, security.credentials, {
+    ...CHANNEL_OPTIONS,
+    ...security.options,
+  }) as unknown as Client & {
     Connect(metadata: Metadata): WorkerStream;
   };
   const metadata = new Metadata();

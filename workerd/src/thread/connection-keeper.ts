@@ -44,6 +44,7 @@ export class ConnectionKeeper implements SessionHost {
     this.#loop = new ConnectionLoop({
       addresses: init.addresses,
       token: init.token,
+      ...(init.tls ? { tls: init.tls } : {}),
       host: this,
       batcher: this.#batcher,
       logger: this.#logger,

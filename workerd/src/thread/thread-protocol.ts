@@ -1,5 +1,6 @@
 import type { Limits, ResumeDecision, TaskUpdate } from '@taskwire/proto';
 import type { WorkerIdentity } from '../stream/hello.js';
+import type { WorkerTls } from '../stream/worker-tls.js';
 
 // The messages between the main thread (handlers) and the connection thread (stream). Commands
 // cross as the bytes they arrived in (decoded again on the main thread; cloning the objects cost
@@ -18,6 +19,7 @@ export type ThreadLogging =
 export interface ThreadInit {
   addresses: string[];
   token?: string;
+  tls?: WorkerTls;
   identity: WorkerIdentity;
   welcomeTimeoutMs: number;
   backoff: { initialMs: number; maxMs: number };
