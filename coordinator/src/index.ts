@@ -6,3 +6,4 @@ export {
   type RunningCoordinator,
   startCoordinator,
 } from './coordinator.js';
+export { createLogger } from './runtime/logger.js';

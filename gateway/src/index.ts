@@ -1,3 +1,4 @@
+export { type CallLogger, callLog } from './call-log.js';
 export { forwardingService } from './forwarder.js';
 export {
   type GatewayOptions,

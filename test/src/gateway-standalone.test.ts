@@ -3,8 +3,24 @@ import { test } from 'node:test';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { pollUntil } from './fleet/deadline.js';
 import { startFleet } from './fleet.js';
+import { runCli } from './support/cli.js';
 import { everyRpcScenario } from './support/rpc-scenario.js';
 import { coordinatorClients, fetchClients, gatewayClients } from './support/rpc-transports.js';
+
+test('taskwire gateway --log-level: debug logs every call, a bad level is a usage error', async (t) => {
+  const fleet = await startFleet(t);
+  const gateway = await fleet.startGateway(['--log-level', 'debug']);
+  const [clients] = gatewayClients(gateway.url);
+  await clients!.fleet.getStats({});
+  const call = await gateway.process.waitForLog('gateway.call', {
+    match: (line) => line.method === 'taskwire.v1.FleetService/GetStats',
+  });
+  assert.equal(call.code, 'ok');
+  assert.equal(typeof call.time, 'string', 'ISO times, as the coordinator and workerd write them');
+  const bad = await runCli(['gateway', '--log-level', 'loud']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--log-level: "loud"/);
+});
 
 test('a standalone gateway forwards every method, server streams included', async (t) => {
   const fleet = await startFleet(t, { workers: [{ slots: 2 }] });
@@ -30,6 +46,11 @@ test('the standalone gateway answers UNAVAILABLE while its coordinator is down a
   });
   assert.equal((await fetch(`${gateway.url}/readyz`)).status, 503);
   assert.equal((await fetch(`${gateway.url}/healthz`)).status, 200);
+  // The operator hears of it: the failed call is logged at warn (40), naming method and code.
+  const failed = await gateway.process.waitForLog('gateway.call', {
+    match: (line) => line.level === 40 && line.code === 'Unavailable',
+  });
+  assert.equal(failed.method, 'taskwire.v1.FleetService/GetStats');
 
   await fleet.coordinator.restart();
   await pollUntil(

@@ -11,6 +11,7 @@ import {
   parseGatewayPort,
 } from '../dev/gateway-options.js';
 import { isAddressInUse, portInUseMessage } from '../dev/port-probe.js';
+import { parseLogLevel, SERVER_OPTIONS } from '../dev/server-options.js';
 import { shutdownSignal } from '../dev/shutdown-signals.js';
 import { ExitCode } from '../exit-codes.js';
 import { clientTlsFrom } from '../tls/client-tls.js';
@@ -30,7 +31,10 @@ async function run({ args, io }: CommandContext): Promise<number> {
     tlsFlagPrefix: 'coordinator-',
     ...(upstreamTls ? { tls: upstreamTls } : {}),
   });
-  const { forwardingService, mount, startGateway } = await import('@taskwire/gateway');
+  const logLevel = parseLogLevel(args.string('log-level'));
+  const { callLog, forwardingService, mount, startGateway } = await import('@taskwire/gateway');
+  const { createLogger } = await import('@taskwire/coordinator');
+  const logger = createLogger('gateway', logLevel);
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
     gateway = await startGateway({
@@ -38,6 +42,7 @@ async function run({ args, io }: CommandContext): Promise<number> {
       port,
       ...gatewayExtras(args),
       ...(tls ? { tls } : {}),
+      interceptors: [callLog(logger)],
       services: [
         mount(TaskService, forwardingService(TaskService, upstream)),
         mount(FleetService, forwardingService(FleetService, upstream)),
@@ -51,7 +56,7 @@ async function run({ args, io }: CommandContext): Promise<number> {
   }
   io.stdout.write(gatewayListeningLine(gateway));
   const signal = await shutdownSignal(() => process.exit(ExitCode.Usage));
-  io.stderr.write(`${signal}: shutting down the gateway\n`);
+  logger.info({ event: 'gateway.stopping', signal }, 'shutting down the gateway');
   await gateway.close();
   return exitAfterShutdown(ExitCode.Ok);
 }
@@ -65,7 +70,8 @@ export const gatewayCommand: CommandSpec = {
     'its authorization header, and gRPC server reflection (v1, v1alpha; no token needed). Also:',
     'GET /healthz (process up), GET /readyz (coordinator and store reachable), GET /artifacts/ID',
     '(an artifact with its content type), static files (--static-dir).',
-    'It prints one JSON line, {"event":"gateway.listening","address":...}, once it listens.',
+    'It prints one JSON line, {"event":"gateway.listening","address":...}, once it listens, then logs',
+    '(pino JSON) calls that fail on the server side (unavailable, internal, ...) at warn, every call at debug.',
     'TLS: --tls-cert/--tls-key make it serve HTTPS only (HTTP/1.1 and h2; plaintext requests get a 400),',
     '--tls-client-ca requires client certificates; --coordinator-tls-* reach a coordinator that serves TLS.',
   ],
@@ -95,6 +101,7 @@ export const gatewayCommand: CommandSpec = {
     },
     ...SERVER_TLS_OPTIONS,
     ...GATEWAY_OPTIONS,
+    'log-level': SERVER_OPTIONS['log-level']!,
   },
   remote: false,
   run,
