@@ -1,10 +1,10 @@
 import { Code, ConnectError } from '@connectrpc/connect';
-import { v7 as uuidv7 } from 'uuid';
 import { afterCommit } from '../runtime/after-commit.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { findByIdempotencyKeys, insertTasks, type TaskToInsert } from '../sql/insert-tasks.js';
 import { sendAssignments } from '../workers/send-assignments.js';
 import type { WorkerSession } from '../workers/worker-session.js';
+import { newTaskId } from './task-ids.js';
 import type { TaskRow } from './task-row.js';
 import type { NewTask } from './validate-spec.js';
 
@@ -31,7 +31,7 @@ export async function submitTasks(
   requests: NewTask[][],
   now: Date,
 ): Promise<Array<Submitted | ConnectError>> {
-  const groups: TaskToInsert[][] = requests.map((specs) => specs.map((s) => ({ ...s, id: uuidv7() })));
+  const groups: TaskToInsert[][] = requests.map((specs) => specs.map((s) => ({ ...s, id: newTaskId() })));
   const tasks = groups.flat();
   const picks = new Map<string, WorkerSession>();
   for (const group of groups) if (group.length <= FAST_PATH_MAX) pickWorkers(rt, group, now, picks);
