@@ -47,18 +47,31 @@ export class StreamMetrics {
     const body = message.body;
     this.messages.inc({ direction: 'received', type: body.case ?? 'empty' });
     if (body.case !== 'updates') return;
-    for (const item of body.value.items) this.updates.inc({ type: item.kind.case ?? 'empty' });
+    countByType(this.updates, body.value.items);
   }
 
   sent(message: CoordinatorMessage): void {
     const body = message.body;
     this.messages.inc({ direction: 'sent', type: body.case ?? 'empty' });
     if (body.case !== 'commands') return;
-    for (const item of body.value.items) this.commands.inc({ type: item.kind.case ?? 'empty' });
+    countByType(this.commands, body.value.items);
   }
 
   /** A heartbeat `sinceLastMs` after the previous one (or the hello), expected every `intervalMs`. */
   heartbeat(sinceLastMs: number, intervalMs: number): void {
     this.heartbeatLag.observe(Math.max(0, sinceLastMs - intervalMs) / 1000);
   }
+}
+
+/** One increment per type of a batch: a label lookup per item would cost more than the count. */
+function countByType(
+  counter: Counter<'type'>,
+  items: ReadonlyArray<{ kind: { case: string | undefined } }>,
+): void {
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    const type = item.kind.case ?? 'empty';
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
+  for (const [type, n] of counts) counter.inc({ type }, n);
 }
