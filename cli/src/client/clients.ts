@@ -1,35 +1,13 @@
-import { type Client, createClient, type Interceptor, type Transport } from '@connectrpc/connect';
-import { createGrpcTransport } from '@connectrpc/connect-node';
-import { AdminService, FleetService, TaskService } from '@taskwire/proto';
+import type { Transport } from '@connectrpc/connect';
+import { createTaskwireTransport, type TaskwireClient, taskwireClientOver } from '@taskwire/client';
 import { baseUrlFor } from './address.js';
 
-/** The coordinator's public services, as the commands use them. */
-export interface Clients {
-  readonly tasks: Client<typeof TaskService>;
-  readonly fleet: Client<typeof FleetService>;
-  readonly admin: Client<typeof AdminService>;
-}
+/** The coordinator's public services, as the commands use them (the @taskwire/client package's). */
+export type Clients = TaskwireClient;
 
-export function clientsFor(transport: Transport): Clients {
-  return {
-    tasks: createClient(TaskService, transport),
-    fleet: createClient(FleetService, transport),
-    admin: createClient(AdminService, transport),
-  };
-}
-
-/** Adds `authorization: Bearer <token>` to every call. */
-export function bearerToken(token: string): Interceptor {
-  return (next) => (request) => {
-    request.header.set('authorization', `Bearer ${token}`);
-    return next(request);
-  };
-}
+export const clientsFor: (transport: Transport) => Clients = taskwireClientOver;
 
 /** gRPC over h2c, the protocol the coordinator serves; with a token when one is given. */
 export function grpcTransportFor(address: string, token?: string): Transport {
-  return createGrpcTransport({
-    baseUrl: baseUrlFor(address),
-    interceptors: token ? [bearerToken(token)] : [],
-  });
+  return createTaskwireTransport({ baseUrl: baseUrlFor(address), token, protocol: 'grpc' });
 }
