@@ -7,3 +7,4 @@ export * from '../gen/taskwire/v1/worker_pb.js';
 export * from '../gen/taskwire/v1/worker_service_pb.js';
 export { jsonPayload, parseJsonPayload } from './json-payload.js';
 export { FINAL_TASK_STATES, isFinalTaskState } from './task-states.js';
+export { isValidTracestate, parseTraceparent, type Traceparent } from './trace-context.js';

@@ -26,7 +26,14 @@ const isFuzz = (file: string) => basename(file).startsWith('fuzz-');
 /** The fault suite (its own PostgreSQL cluster) loads the whole machine: it runs alone, last. */
 const isChaos = (file: string) => basename(file).startsWith('chaos');
 
-const unitDirs = ['proto/dist', 'coordinator/dist', 'workerd/dist', 'cli/dist', 'gateway/dist'];
+const unitDirs = [
+  'proto/dist',
+  'client/dist',
+  'coordinator/dist',
+  'workerd/dist',
+  'cli/dist',
+  'gateway/dist',
+];
 /** Started first so that the long files overlap the short ones. */
 const slowFirst = [
   'fuzz-worker-stream',

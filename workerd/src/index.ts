@@ -40,6 +40,7 @@ export {
   type TaskContext,
   type TaskInfo,
   type TaskLog,
+  type TaskTrace,
 } from './sdk/handler.js';
 export { NonRetryableError } from './sdk/non-retryable-error.js';
 export { sleep } from './sdk/sleep.js';

@@ -1,32 +1,13 @@
-import { type Client, createClient, type Interceptor, type Transport } from '@connectrpc/connect';
-import { createGrpcTransport } from '@connectrpc/connect-node';
-import { AdminService, FleetService, TaskService } from '@taskwire/proto';
+import type { Transport } from '@connectrpc/connect';
+import { createTaskwireTransport, type TaskwireClient, taskwireClientOver } from '@taskwire/client';
 import type { ClientTls } from '../tls/client-tls.js';
 import { connectionHints } from '../tls/connection-hints.js';
 import { baseUrlFor } from './address.js';
 
-/** The coordinator's public services, as the commands use them. */
-export interface Clients {
-  readonly tasks: Client<typeof TaskService>;
-  readonly fleet: Client<typeof FleetService>;
-  readonly admin: Client<typeof AdminService>;
-}
+/** The coordinator's public services, as the commands use them (the @taskwire/client package's). */
+export type Clients = TaskwireClient;
 
-export function clientsFor(transport: Transport): Clients {
-  return {
-    tasks: createClient(TaskService, transport),
-    fleet: createClient(FleetService, transport),
-    admin: createClient(AdminService, transport),
-  };
-}
-
-/** Adds `authorization: Bearer <token>` to every call. */
-export function bearerToken(token: string): Interceptor {
-  return (next) => (request) => {
-    request.header.set('authorization', `Bearer ${token}`);
-    return next(request);
-  };
-}
+export const clientsFor: (transport: Transport) => Clients = taskwireClientOver;
 
 export interface GrpcTarget {
   readonly address: string;
@@ -45,11 +26,11 @@ export interface GrpcTarget {
  */
 export function grpcTransportFor(target: GrpcTarget): Transport {
   const { tls } = target;
-  const interceptors = [connectionHints(tls, target.tlsFlagPrefix)];
-  if (target.token) interceptors.push(bearerToken(target.token));
-  return createGrpcTransport({
+  return createTaskwireTransport({
     baseUrl: baseUrlFor(target.address, tls !== undefined, target.addressFlag),
-    interceptors,
+    protocol: 'grpc',
+    interceptors: [connectionHints(tls, target.tlsFlagPrefix)],
+    ...(target.token ? { token: target.token } : {}),
     ...(tls
       ? {
           nodeOptions: {

@@ -15,6 +15,7 @@ import * as machine from '../tasks/state-machine.js';
 import { FAST_PATH_MAX, type Submitted, submitTasks } from '../tasks/submit-tasks.js';
 import { isTerminal, type TaskRow } from '../tasks/task-row.js';
 import { PROTO_TO_STATE, STATE_TO_PROTO, taskBasicToProto, taskToProto } from '../tasks/task-to-proto.js';
+import { traceFromHeaders } from '../tasks/trace-context.js';
 import { type NewTask, validateId, validateSpec } from '../tasks/validate-spec.js';
 import { clipText } from '../validation/clip-text.js';
 import { endCall, whenCallEnds } from './end-call.js';
@@ -42,14 +43,20 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
   };
 
   return {
-    async submitTask(request) {
+    async submitTask(request, context) {
       const now = new Date();
-      const spec = validateSpec(request.spec, rt.config.limits, now);
+      const spec = validateSpec(
+        request.spec,
+        rt.config.limits,
+        now,
+        'spec',
+        traceFromHeaders(context.requestHeader),
+      );
       const { rows, existing } = await submit([spec]);
       return { task: taskToProto(rows[0]!), existing: existing[0]! };
     },
 
-    async submitTasks(request) {
+    async submitTasks(request, context) {
       const now = new Date();
       if (request.specs.length === 0)
         throw new ConnectError('specs: must not be empty', Code.InvalidArgument);
@@ -61,7 +68,8 @@ export function taskService(rt: Runtime): ServiceImpl<typeof TaskService> {
       }
       if (!(request.view in TaskView))
         throw new ConnectError(`view: ${request.view} is not a TaskView`, Code.InvalidArgument);
-      const specs = request.specs.map((s, i) => validateSpec(s, rt.config.limits, now, `specs[${i}]`));
+      const trace = traceFromHeaders(context.requestHeader);
+      const specs = request.specs.map((s, i) => validateSpec(s, rt.config.limits, now, `specs[${i}]`, trace));
       const { rows, existing } = await submit(specs);
       return { tasks: rows.map(request.view === TaskView.BASIC ? taskBasicToProto : taskToProto), existing };
     },

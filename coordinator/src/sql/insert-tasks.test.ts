@@ -22,6 +22,8 @@ const plain: Omit<TaskToInsert, 'id'> = {
   retry: DEFAULT_RETRY,
   idempotencyKey: null,
   metadata: {},
+  traceparent: null,
+  tracestate: null,
 };
 
 /** Bytes compare by content (the store gives a Buffer back for a Uint8Array). */
@@ -53,6 +55,8 @@ for (const kind of ['pglite', 'postgres'] as const) {
           retry: { ...DEFAULT_RETRY, initialMs: 250, nonRetryable: ['Fatal'] },
           idempotencyKey: 'nightly-2026-12-03',
           metadata: { owner: 'ops' },
+          traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+          tracestate: 'congo=t61rcWkgMzE',
         },
         // Straight to a worker (the submit fast path): assigned, leased, its deadline started.
         { ...plain, id: uuidv7(), timeoutMs: 5000, assignTo: 'w1' },

@@ -37,7 +37,7 @@ export async function insertTasks(
     `WITH inserted AS (
        INSERT INTO tasks (id, kind, payload, payload_type, labels, priority, state, attempt, attempts_charged, worker_id,
           lease_expires_at, attempt_deadline, max_attempts, retry, run_at, timeout_ms, schedule_to_start_ms,
-          input_timeout_ms, schedule_deadline, idempotency_key, metadata, created_at, updated_at)
+          input_timeout_ms, schedule_deadline, idempotency_key, metadata, traceparent, tracestate, created_at, updated_at)
        SELECT x.id, x.kind, decode(x.payload, 'base64'), x.payload_type,
           ARRAY(SELECT jsonb_array_elements_text(x.labels)), x.priority,
           CASE WHEN x.worker_id IS NULL THEN 'queued' ELSE 'assigned' END,
@@ -48,11 +48,11 @@ export async function insertTasks(
           CASE WHEN x.worker_id IS NULL OR x.timeout_ms IS NULL THEN NULL
             ELSE $2::timestamptz + make_interval(secs => x.timeout_ms::float8 / 1000) END,
           x.max_attempts, x.retry, x.run_at, x.timeout_ms, x.schedule_to_start_ms, x.input_timeout_ms,
-          x.schedule_deadline, x.idempotency_key, x.metadata, $2, $2
+          x.schedule_deadline, x.idempotency_key, x.metadata, x.traceparent, x.tracestate, $2, $2
        FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, kind text, payload text, payload_type text, labels jsonb,
           priority int, max_attempts int, retry jsonb, run_at timestamptz, timeout_ms bigint,
           schedule_to_start_ms bigint, input_timeout_ms bigint, schedule_deadline timestamptz,
-          idempotency_key text, metadata jsonb, worker_id text)
+          idempotency_key text, metadata jsonb, traceparent text, tracestate text, worker_id text)
        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id, worker_id, xmin::text AS row_version
      ), events AS (
@@ -92,6 +92,8 @@ const GIVEN_COLUMNS = [
   'input_timeout_ms',
   'idempotency_key',
   'metadata',
+  'traceparent',
+  'tracestate',
   'worker_id',
 ] as const satisfies ReadonlyArray<keyof TaskRow>;
 
@@ -131,6 +133,8 @@ export function newTaskRow(t: TaskToInsert, now: Date, leaseMs: number): TaskRow
     input_deadline: null,
     idempotency_key: t.idempotencyKey,
     metadata: t.metadata,
+    traceparent: t.traceparent,
+    tracestate: t.tracestate,
     worker_id: t.assignTo ?? null,
     lease_expires_at: assigned ? later(now, leaseMs) : null,
     cancel_requested: false,

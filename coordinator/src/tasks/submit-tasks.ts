@@ -5,6 +5,7 @@ import { findByIdempotencyKeys, insertTasks, type TaskToInsert } from '../sql/in
 import { sendAssignments } from '../workers/send-assignments.js';
 import type { WorkerSession } from '../workers/worker-session.js';
 import { newTaskId } from './task-ids.js';
+import { taskLogFields } from './task-log-fields.js';
 import type { TaskRow } from './task-row.js';
 import type { NewTask } from './validate-spec.js';
 
@@ -89,7 +90,7 @@ export async function submitTasks(
       void rt.dispatcher
         .returnUnsent([row], 'the worker disconnected before the assignment was sent')
         .catch((error: unknown) =>
-          rt.log.warn({ err: error, task_id: row.id }, 'could not return an unsent assignment'),
+          rt.log.warn({ err: error, ...taskLogFields(row) }, 'could not return an unsent assignment'),
         );
     }
   }

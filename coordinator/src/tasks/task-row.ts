@@ -22,6 +22,9 @@ export interface TaskRow {
   input_deadline: Date | null;
   idempotency_key: string | null;
   metadata: Record<string, string>;
+  /** W3C trace context given at submit; null when none was. */
+  traceparent: string | null;
+  tracestate: string | null;
   worker_id: string | null;
   lease_expires_at: Date | null;
   cancel_requested: boolean;

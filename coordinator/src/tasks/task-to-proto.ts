@@ -28,7 +28,7 @@ const dur = (ms: number | null | undefined) =>
 export function taskBasicToProto(row: TaskRow): Task {
   return create(TaskSchema, {
     id: row.id,
-    spec: { kind: row.kind, idempotencyKey: row.idempotency_key ?? '' },
+    spec: { kind: row.kind, idempotencyKey: row.idempotency_key ?? '', traceparent: row.traceparent ?? '' },
     state: STATE_TO_PROTO[row.state],
     attempt: row.attempt,
     workerId: row.worker_id ?? '',
@@ -59,6 +59,8 @@ export function taskToProto(row: TaskRow): Task {
       },
       idempotencyKey: row.idempotency_key ?? '',
       metadata: row.metadata,
+      traceparent: row.traceparent ?? '',
+      tracestate: row.tracestate ?? '',
     },
     state: STATE_TO_PROTO[row.state],
     attempt: row.attempt,

@@ -4,6 +4,7 @@ import type { TaskSpec } from '@taskwire/proto';
 import { clipText } from '../validation/clip-text.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY } from './retry-policy.js';
 import type { RetryConfig } from './task-row.js';
+import { NO_TRACE, type TraceContext, traceOfSpec } from './trace-context.js';
 import { isUuid } from './uuid.js';
 
 export interface Limits {
@@ -28,6 +29,8 @@ export interface NewTask {
   retry: RetryConfig;
   idempotencyKey: string | null;
   metadata: Record<string, string>;
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 const KIND = /^[A-Za-z0-9._:/-]{1,128}$/;
@@ -46,12 +49,16 @@ function optionalDuration(field: string, value: TaskSpec['timeout']): number | n
   return ms === 0 ? null : ms;
 }
 
-/** Checks a TaskSpec field by field; throws INVALID_ARGUMENT naming the first bad field. */
+/**
+ * Checks a TaskSpec field by field; throws INVALID_ARGUMENT naming the first bad field.
+ * `traceFromHeaders` is the request's trace context, taken when the spec sets none.
+ */
 export function validateSpec(
   spec: TaskSpec | undefined,
   limits: Limits,
   now: Date,
   prefix = 'spec',
+  traceFromHeaders: TraceContext = NO_TRACE,
 ): NewTask {
   if (!spec) invalid(prefix, 'is required');
   const f = (name: string) => `${prefix}.${name}`;
@@ -96,6 +103,7 @@ export function validateSpec(
   if (spec.idempotencyKey.length > 256) invalid(f('idempotency_key'), 'must be at most 256 characters');
   const metadataSize = Object.entries(spec.metadata).reduce((n, [k, v]) => n + k.length + v.length, 0);
   if (metadataSize > 16_384) invalid(f('metadata'), 'must be at most 16 KiB in all');
+  const trace = traceOfSpec(spec, f, traceFromHeaders);
   return {
     kind: spec.kind,
     payload,
@@ -116,6 +124,8 @@ export function validateSpec(
     },
     idempotencyKey: spec.idempotencyKey || null,
     metadata: { ...spec.metadata },
+    traceparent: trace.traceparent,
+    tracestate: trace.tracestate,
   };
 }
 

@@ -28,6 +28,8 @@ export function taskRowFixture(patch: Partial<TaskRow> = {}, at = new Date('2026
     input_deadline: null,
     idempotency_key: null,
     metadata: {},
+    traceparent: null,
+    tracestate: null,
     worker_id: 'w1',
     lease_expires_at: at,
     cancel_requested: false,

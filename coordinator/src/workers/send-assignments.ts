@@ -25,6 +25,8 @@ export function sendAssignments(rt: Runtime, session: WorkerSession, rows: reado
           maxAttempts: row.max_attempts,
           attemptsCharged: row.attempts_charged,
           priority: row.priority,
+          traceparent: row.traceparent ?? '',
+          tracestate: row.tracestate ?? '',
         },
       },
     });

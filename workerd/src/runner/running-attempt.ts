@@ -1,5 +1,6 @@
 import { CancelCause, type ProgressReport, type TaskUpdate } from '@taskwire/proto';
 import { attemptKey } from './attempt-key.js';
+import { type AttemptLogFields, attemptLogFields } from './attempt-log-fields.js';
 
 /** Why a handler's signal fired; the first cause wins and decides what is reported. */
 export type StopCause =
@@ -31,12 +32,22 @@ export class RunningAttempt {
   #controller: AbortController | undefined;
   #abortReason: Error | undefined;
 
+  #logFields: AttemptLogFields | undefined;
+
   constructor(
     readonly taskId: string,
     readonly attempt: number,
     readonly kind: string,
+    /** The task's W3C traceparent; empty when it has none. */
+    readonly traceparent = '',
   ) {
     this.key = attemptKey(taskId, attempt);
+  }
+
+  /** The fields of every log line about this attempt (made on first use, then kept). */
+  get logFields(): AttemptLogFields {
+    this.#logFields ??= attemptLogFields(this.taskId, this.attempt, this.traceparent);
+    return this.#logFields;
   }
 
   /** True while reports about this attempt may still go to the coordinator. */

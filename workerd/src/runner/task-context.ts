@@ -6,10 +6,11 @@ import {
   LogEntrySchema,
   LogLevel,
   ProgressReportSchema,
+  parseTraceparent,
   type TaskUpdate,
   TaskUpdateSchema,
 } from '@taskwire/proto';
-import type { InputRequestOptions, TaskContext, TaskLog } from '../sdk/handler.js';
+import type { InputRequestOptions, TaskContext, TaskLog, TaskTrace } from '../sdk/handler.js';
 import { artifactUpdates } from './artifact-upload.js';
 import { printableText } from './printable-text.js';
 import type { RunnerLimits } from './runner-limits.js';
@@ -82,6 +83,7 @@ export function createTaskContext<P>(
     },
     log,
     lastCheckpoint: decodeCheckpoint(assignment.checkpoint),
+    trace: taskTrace(assignment),
 
     progress(percent, step, message, opts) {
       const report = create(ProgressReportSchema, {
@@ -164,4 +166,17 @@ function decodeCheckpoint(data: Uint8Array): unknown {
   } catch {
     return data;
   }
+}
+
+/** The assignment's trace context for the handler; undefined when the task has none. */
+function taskTrace({ traceparent, tracestate }: Assignment): TaskTrace | undefined {
+  const parsed = traceparent ? parseTraceparent(traceparent) : undefined;
+  if (!parsed) return undefined;
+  return {
+    traceparent,
+    tracestate,
+    traceId: parsed.traceId,
+    parentSpanId: parsed.parentId,
+    sampled: (parsed.flags & 1) === 1,
+  };
 }

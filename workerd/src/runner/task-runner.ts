@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import type { Handler, HandlerMap } from '../sdk/handler.js';
 import { NonRetryableError } from '../sdk/non-retryable-error.js';
 import { attemptKey } from './attempt-key.js';
+import { attemptLogFields } from './attempt-log-fields.js';
 import { attemptOutcome, type Settled, shutdownFailure } from './attempt-outcome.js';
 import { Outbox } from './outbox.js';
 import { cancelledOutcome, failureOutcome } from './outcome.js';
@@ -151,7 +152,7 @@ export class TaskRunner {
   #giveUpWaiting(reason: string): void {
     const waiting = [...this.#waiting.values()];
     this.#waiting.clear();
-    for (const w of waiting) this.#reject(w.taskId, w.attempt, reason);
+    for (const w of waiting) this.#reject(w.taskId, w.attempt, reason, w.assignment.traceparent);
   }
 
   /**
@@ -263,7 +264,7 @@ export class TaskRunner {
     this.#sink.forget(taskId, attempt);
     const run = this.#active.get(attemptKey(taskId, attempt));
     if (!run || run.forgotten) return;
-    this.#log.info({ task_id: taskId, attempt, reason }, 'attempt lost; handler aborted');
+    this.#log.info({ ...run.logFields, reason }, 'attempt lost; handler aborted');
     this.#markForgotten(run);
     run.stop({ kind: 'lost', reason });
   }
@@ -302,7 +303,13 @@ export class TaskRunner {
     if (existing) {
       // The same assignment twice (e.g. resent after a reconnect): it already runs.
       if (!existing.forgotten) this.#sink.push(accepted(taskId, attempt));
-      else this.#reject(taskId, attempt, 'an earlier run of this attempt is still stopping');
+      else
+        this.#reject(
+          taskId,
+          attempt,
+          'an earlier run of this attempt is still stopping',
+          assignment.traceparent,
+        );
       return;
     }
     const finished = this.outbox.get(taskId, attempt);
@@ -317,14 +324,18 @@ export class TaskRunner {
       return;
     }
     if (refusal || !handler) {
-      this.#reject(taskId, attempt, refusal ?? 'no handler');
+      this.#reject(taskId, attempt, refusal ?? 'no handler', assignment.traceparent);
       return;
     }
     const older = this.#byTask.get(taskId);
     if (older && older.attempt < attempt) {
       this.forget(taskId, older.attempt, `attempt ${attempt} was assigned`);
     }
-    this.#start(new RunningAttempt(taskId, attempt, assignment.kind), assignment, handler);
+    this.#start(
+      new RunningAttempt(taskId, attempt, assignment.kind, assignment.traceparent),
+      assignment,
+      handler,
+    );
   }
 
   /** Why an assignment cannot run now, if it cannot. */
@@ -344,7 +355,7 @@ export class TaskRunner {
       this.#waiting.delete(key);
       const { taskId, attempt, assignment, handler } = waiting;
       this.#start(
-        new RunningAttempt(taskId, attempt, assignment.kind),
+        new RunningAttempt(taskId, attempt, assignment.kind, assignment.traceparent),
         assignment,
         handler,
         Date.now() - waiting.receivedAt,
@@ -359,7 +370,7 @@ export class TaskRunner {
     this.#byTask.set(run.taskId, run);
     this.#sink.push(accepted(run.taskId, run.attempt));
     this.#observer?.started(run.kind);
-    this.#log.debug({ task_id: run.taskId, attempt: run.attempt, kind: run.kind }, 'task started');
+    this.#log.debug({ ...run.logFields, kind: run.kind, event: 'task.started' }, 'task started');
     if (assignment.deadline) {
       const delay = timestampMs(assignment.deadline) + waitedMs - Date.now() + DEADLINE_BACKSTOP_MS;
       if (delay < MAX_TIMER_MS) {
@@ -396,7 +407,7 @@ export class TaskRunner {
     if (outcome) this.#report(outcome);
     this.#observer?.settled(run.kind, handlerOutcome(outcome), (performance.now() - run.startedAt) / 1000);
     this.#log.debug(
-      { task_id: run.taskId, attempt: run.attempt, ok: settled.ok, stop: run.stopCause?.kind },
+      { ...run.logFields, ok: settled.ok, stop: run.stopCause?.kind, event: 'task.settled' },
       'task settled',
     );
     if (this.#waiting.size > 0) this.#startWaiting();
@@ -438,7 +449,7 @@ export class TaskRunner {
     const pending = run?.reporting ? run.pendingInputs.shift() : undefined;
     if (!run || !pending) {
       this.#log.warn(
-        { task_id: taskId, attempt },
+        run?.logFields ?? { task_id: taskId, attempt },
         'input arrived for an attempt that does not wait for input',
       );
       return;
@@ -451,8 +462,8 @@ export class TaskRunner {
     pending.resolve(answer);
   }
 
-  #reject(taskId: string, attempt: number, reason: string): void {
-    this.#log.debug({ task_id: taskId, attempt, reason }, 'assignment rejected');
+  #reject(taskId: string, attempt: number, reason: string, traceparent?: string): void {
+    this.#log.debug({ ...attemptLogFields(taskId, attempt, traceparent), reason }, 'assignment rejected');
     this.#sink.push(
       create(TaskUpdateSchema, { taskId, attempt, kind: { case: 'rejected', value: { reason } } }),
     );

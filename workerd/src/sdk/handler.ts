@@ -17,6 +17,13 @@ export interface TaskContext<P = unknown> {
   /** The data of the latest checkpoint an earlier attempt saved, if any. */
   readonly lastCheckpoint: unknown;
   /**
+   * The W3C trace context the task was submitted with (the `traceparent` header or
+   * TaskSpec.traceparent), the same for every attempt; undefined when it came with none. It is a
+   * propagation carrier as it is: OpenTelemetry's `propagation.extract(context.active(), ctx.trace)`
+   * continues the submitter's trace.
+   */
+  readonly trace: TaskTrace | undefined;
+  /**
    * Stores a file with the task (a screenshot, a report, a build output); it is listed by
    * ListTaskArtifacts and read by GetArtifact. Sent in chunks; resolves once all are queued.
    * `contentType` defaults from the name's extension (else text/plain for a string,
@@ -37,6 +44,20 @@ export interface TaskInfo {
   readonly labels: readonly string[];
   /** The attempt must end by then; the coordinator cancels it afterwards. */
   readonly deadline?: Date;
+}
+
+/** The trace context of a task (https://www.w3.org/TR/trace-context/). */
+export interface TaskTrace {
+  /** `00-<trace id>-<parent span id>-<flags>`, as submitted. */
+  readonly traceparent: string;
+  /** Vendor entries that came with it; empty when none. */
+  readonly tracestate: string;
+  /** 32 hex digits: the trace the submitter's request belongs to (workerd logs it as trace_id). */
+  readonly traceId: string;
+  /** 16 hex digits: the submitter's span (workerd logs it as parent_span_id). */
+  readonly parentSpanId: string;
+  /** The submitter recorded its span (flag bit 0). */
+  readonly sampled: boolean;
 }
 
 /** A log function with one method per extra level; parts are joined like console.log. */

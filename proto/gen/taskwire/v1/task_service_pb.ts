@@ -765,8 +765,9 @@ export enum TaskView {
   FULL = 1,
 
   /**
-   * id, state, attempt, worker_id, created_at and spec.kind, spec.idempotency_key: what a bulk
-   * submitter needs to follow its tasks, without sending each payload back.
+   * id, state, attempt, worker_id, created_at and spec.kind, spec.idempotency_key,
+   * spec.traceparent: what a bulk submitter needs to follow its tasks, without sending each
+   * payload back.
    *
    * @generated from enum value: TASK_VIEW_BASIC = 2;
    */
