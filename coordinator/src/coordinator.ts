@@ -279,7 +279,7 @@ function onNotice(rt: Runtime, notice: Notice): void {
       void rt.db
         .query<TaskRow>('SELECT * FROM tasks WHERE id = ANY($1::uuid[])', [watched])
         .then(({ rows }) => {
-          for (const row of rows) rt.hub.relayRow(row);
+          for (const row of rows) rt.hub.publishRow(row);
         })
         .catch((error: unknown) => rt.log.warn({ err: error }, 'could not reload changed tasks'));
       return;

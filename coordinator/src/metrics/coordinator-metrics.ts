@@ -186,14 +186,15 @@ export class CoordinatorMetrics {
     this.submitted.inc({ kind });
   }
 
-  /** A stored change this coordinator made, with the row it started from. */
+  /** A stored change this coordinator made, with the row it started from (afterCommit). */
   observeChange(change: CommittedChange): void {
+    this.observeRow(change.next);
     const reason = retryReason(change);
     if (reason) this.retries.inc({ kind: change.next.kind, reason });
     if (change.cause === 'lease_expired') this.leaseExpiries.inc({ kind: change.next.kind });
   }
 
-  /** A change this coordinator made (TaskHub local rows). */
+  /** The row a change of this coordinator stored. */
   observeRow(row: TaskRow): void {
     this.changes.inc({ kind: row.kind, state: row.state });
     const key = `${row.id}:${row.attempt}`;

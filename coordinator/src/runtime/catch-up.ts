@@ -70,7 +70,7 @@ async function refreshWatchers(rt: Runtime, lostAt: Date): Promise<void> {
       'SELECT * FROM tasks WHERE updated_at >= $1 ORDER BY updated_at LIMIT $2',
       [new Date(lostAt.getTime() - 1000), MAX_ROWS_FOR_WATCHERS],
     );
-    for (const row of rows) if (rt.hub.isWatched(row.id)) rt.hub.relayRow(row);
+    for (const row of rows) if (rt.hub.isWatched(row.id)) rt.hub.publishRow(row);
   }
   for (const id of rt.hub.logFollowedTaskIds()) rt.hub.publishLogsAdded(id);
 }

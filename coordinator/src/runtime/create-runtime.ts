@@ -44,6 +44,5 @@ export function createRuntime(
   rt.artifacts = new ArtifactReceiver(rt);
   rt.reports = new ReportRounds(rt);
   rt.submits = new SubmitBatcher(rt);
-  rt.hub.onLocalRow((row) => rt.metrics.observeRow(row));
   return rt;
 }

@@ -20,14 +20,8 @@ export class TaskHub {
     this.emitter.setMaxListeners(0);
   }
 
-  /** A change this coordinator made (and stored): watchers, and the metrics, hear of it. */
+  /** A stored change, made here or by another coordinator: the watchers here hear of it. */
   publishRow(row: TaskRow): void {
-    this.relayRow(row);
-    this.emitter.emit('local-row', row);
-  }
-
-  /** A change another coordinator made: only the watchers here hear of it. */
-  relayRow(row: TaskRow): void {
     const change: TaskChange = { type: 'row', row };
     this.emitter.emit(`task:${row.id}`, change);
     this.emitter.emit('tasks', change);
@@ -51,11 +45,6 @@ export class TaskHub {
   /** Subscribes; returns the unsubscribe function. */
   onTask(taskId: string, listener: (change: TaskChange) => void): () => void {
     return this.subscribe(`task:${taskId}`, listener);
-  }
-
-  /** Every change made here (not those relayed from other coordinators). */
-  onLocalRow(listener: (row: TaskRow) => void): () => void {
-    return this.subscribe('local-row', listener);
   }
 
   onAnyTask(listener: (change: TaskChange) => void): () => void {
