@@ -1,3 +1,4 @@
+import { copyTaskRow } from './copy-task-row.js';
 import type { TaskRow } from './task-row.js';
 
 /**
@@ -19,15 +20,13 @@ export function setRowVersion(row: TaskRow, version: string): void {
 
 /**
  * Rows read with `t.xmin::text AS row_version`: the column moves beside the row (a TaskRow
- * holds the table's columns only).
+ * holds the table's columns only). Each row is copied without it rather than have it deleted:
+ * a delete turns the object into a slow dictionary for the rest of its life.
  */
-export function takeRowVersions<R extends TaskRow>(rows: R[]): R[] {
-  for (const row of rows) {
-    const holder = row as R & { row_version?: string };
-    if (holder.row_version !== undefined) {
-      versions.set(row, holder.row_version);
-      delete holder.row_version;
-    }
-  }
-  return rows;
+export function takeRowVersions(rows: Array<TaskRow & { row_version?: string }>): TaskRow[] {
+  return rows.map((read) => {
+    const row = copyTaskRow(read);
+    if (read.row_version !== undefined) versions.set(row, read.row_version);
+    return row;
+  });
 }

@@ -1,5 +1,6 @@
 import { Code } from '@connectrpc/connect';
 import { clipText } from '../validation/clip-text.js';
+import { copyTaskRow } from './copy-task-row.js';
 import { backoffMs } from './retry-policy.js';
 import {
   type ErrorJson,
@@ -105,7 +106,7 @@ function transition(
   type: EventType,
   message: string | null = null,
 ): Transition {
-  const next: TaskRow = { ...task, ...patch };
+  const next = copyTaskRow(task, patch);
   return {
     next,
     event: {
@@ -421,7 +422,7 @@ export function provideInput(task: TaskRow, value: string): Transition {
 export function saveCheckpoint(task: TaskRow, data: Uint8Array): Transition {
   requireInFlight(task, 'a checkpoint');
   return {
-    next: { ...task, checkpoint: data },
+    next: copyTaskRow(task, { checkpoint: data }),
     event: {
       task_id: task.id,
       attempt: task.attempt,

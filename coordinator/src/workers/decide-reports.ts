@@ -4,6 +4,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { CompletedArtifact } from '../sql/artifacts-sql.js';
 import type { BatchChange } from '../sql/save-transitions.js';
 import type { LogRow } from '../sql/task-logs-sql.js';
+import { copyTaskRow } from '../tasks/copy-task-row.js';
 import { type TaskEventRecord, type Transition, TransitionRefused } from '../tasks/state-machine.js';
 import { isInFlight, isTerminal, type TaskRow } from '../tasks/task-row.js';
 import { OUTCOMES, reportTransition, type StatefulReport } from './report-transition.js';
@@ -103,7 +104,7 @@ export function decideReports(
       const live = rt.progress.latest(row.id, row.attempt);
       let t: ReturnType<typeof reportTransition>;
       try {
-        t = reportTransition(rt.config.limits, item, live ? { ...row, progress: live } : row, now);
+        t = reportTransition(rt.config.limits, item, live ? copyTaskRow(row, { progress: live }) : row, now);
       } catch (error) {
         if (!(error instanceof TransitionRefused)) throw error;
         refuse(error.message);
