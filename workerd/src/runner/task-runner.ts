@@ -370,7 +370,9 @@ export class TaskRunner {
     this.#byTask.set(run.taskId, run);
     this.#sink.push(accepted(run.taskId, run.attempt));
     this.#observer?.started(run.kind);
-    this.#log.debug({ ...run.logFields, kind: run.kind, event: 'task.started' }, 'task started');
+    // Guarded: the fields object would be built for every task even with debug off.
+    if (this.#log.isLevelEnabled('debug'))
+      this.#log.debug({ ...run.logFields, kind: run.kind, event: 'task.started' }, 'task started');
     if (assignment.deadline) {
       const delay = timestampMs(assignment.deadline) + waitedMs - Date.now() + DEADLINE_BACKSTOP_MS;
       if (delay < MAX_TIMER_MS) {
@@ -406,10 +408,11 @@ export class TaskRunner {
     const outcome = reported ? attemptOutcome(run, settled, this.#limits.maxResultBytes) : undefined;
     if (outcome) this.#report(outcome);
     this.#observer?.settled(run.kind, handlerOutcome(outcome), (performance.now() - run.startedAt) / 1000);
-    this.#log.debug(
-      { ...run.logFields, ok: settled.ok, stop: run.stopCause?.kind, event: 'task.settled' },
-      'task settled',
-    );
+    if (this.#log.isLevelEnabled('debug'))
+      this.#log.debug(
+        { ...run.logFields, ok: settled.ok, stop: run.stopCause?.kind, event: 'task.settled' },
+        'task settled',
+      );
     if (this.#waiting.size > 0) this.#startWaiting();
     if (this.#active.size === 0) {
       const waiters = this.#idleWaiters;
@@ -463,7 +466,8 @@ export class TaskRunner {
   }
 
   #reject(taskId: string, attempt: number, reason: string, traceparent?: string): void {
-    this.#log.debug({ ...attemptLogFields(taskId, attempt, traceparent), reason }, 'assignment rejected');
+    if (this.#log.isLevelEnabled('debug'))
+      this.#log.debug({ ...attemptLogFields(taskId, attempt, traceparent), reason }, 'assignment rejected');
     this.#sink.push(
       create(TaskUpdateSchema, { taskId, attempt, kind: { case: 'rejected', value: { reason } } }),
     );
