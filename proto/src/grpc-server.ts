@@ -48,6 +48,12 @@ export function addServiceImpl<S extends DescService>(
   server.addService(grpcServiceDefinition(service, { serving: true }), handlers);
 }
 
+/**
+ * The reason a unary call's signal ends with once it is answered. One shared error: abort()
+ * without a reason makes a DOMException, stack trace included, for every call.
+ */
+const CALL_ENDED = new ConnectError('the call has ended', Code.Canceled);
+
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
 
 function contextFor(
@@ -70,9 +76,12 @@ function contextFor(
     requestHeader: metadataToHeaders(call.metadata),
     contextValues: contextValuesOf(call),
   });
-  (call as ServerUnaryCall<unknown, unknown>).on('cancelled', () =>
-    context.abort(new ConnectError('call cancelled by the client', Code.Canceled)),
-  );
+  // grpc-js says 'cancelled' for every stream that closes, answered ones too: an error (and its
+  // stack) only for a call still running.
+  (call as ServerUnaryCall<unknown, unknown>).on('cancelled', () => {
+    if (!context.signal.aborted)
+      context.abort(new ConnectError('call cancelled by the client', Code.Canceled));
+  });
   return context;
 }
 
@@ -84,11 +93,12 @@ function contextValuesOf(call: AnyCall | ServerDuplexStream<unknown, unknown>) {
   return values;
 }
 
-function metadataToHeaders(metadata: Metadata): Headers {
-  const headers = new Headers();
+/** As pairs: createHandlerContext makes its own Headers of them (a Headers here would be a second). */
+function metadataToHeaders(metadata: Metadata): Array<[string, string]> {
+  const headers: Array<[string, string]> = [];
   for (const [key, values] of Object.entries(metadata.toJSON())) {
     if (key.endsWith('-bin')) continue;
-    for (const value of values) headers.append(key, String(value));
+    for (const value of values) headers.push([key, String(value)]);
   }
   return headers;
 }
@@ -136,11 +146,11 @@ function makeHandler(
           return toMessage(output, await spec.impl(call.request as any, context));
         })().then(
           (response) => {
-            context.abort();
+            context.abort(CALL_ENDED);
             callback(null, response);
           },
           (error: unknown) => {
-            context.abort();
+            context.abort(CALL_ENDED);
             callback(toStatus(error));
           },
         );
@@ -188,14 +198,14 @@ function pump(
     }
   })().then(
     () => {
-      context.abort();
+      context.abort(CALL_ENDED);
       call.end();
     },
     (error: unknown) => {
       // A call ended from the server side (endCall) rejects its wait for 'drain' with an
       // AbortError: the stream ends with the reason it was ended for, not as CANCELLED.
       const reason = context.signal.aborted && isAbortError(error) ? context.signal.reason : error;
-      context.abort();
+      context.abort(CALL_ENDED);
       if (!call.cancelled) call.emit('error', toStatus(reason ?? error));
     },
   );
