@@ -15,6 +15,8 @@ export type WorkerChange = { type: 'worker'; worker: WorkerInfo } | { type: 'rem
  */
 export class TaskHub {
   private readonly emitter = new EventEmitter();
+  /** Subscriptions to task changes (one task's or all): with none, publishing costs nothing. */
+  private taskWatchers = 0;
 
   constructor() {
     this.emitter.setMaxListeners(0);
@@ -22,12 +24,15 @@ export class TaskHub {
 
   /** A stored change, made here or by another coordinator: the watchers here hear of it. */
   publishRow(row: TaskRow): void {
+    // Every stored change comes here; most have no watcher, and an emit builds its event name.
+    if (this.taskWatchers === 0) return;
     const change: TaskChange = { type: 'row', row };
     this.emitter.emit(`task:${row.id}`, change);
     this.emitter.emit('tasks', change);
   }
 
   publishProgress(taskId: string, attempt: number, progress: ProgressJson): void {
+    if (this.taskWatchers === 0) return;
     const change: TaskChange = { type: 'progress', taskId, attempt, progress };
     this.emitter.emit(`task:${taskId}`, change);
     this.emitter.emit('tasks', change);
@@ -44,11 +49,11 @@ export class TaskHub {
 
   /** Subscribes; returns the unsubscribe function. */
   onTask(taskId: string, listener: (change: TaskChange) => void): () => void {
-    return this.subscribe(`task:${taskId}`, listener);
+    return this.watchTasks(`task:${taskId}`, listener);
   }
 
   onAnyTask(listener: (change: TaskChange) => void): () => void {
-    return this.subscribe('tasks', listener);
+    return this.watchTasks('tasks', listener);
   }
 
   onLogsAdded(taskId: string, listener: () => void): () => void {
@@ -87,6 +92,18 @@ export class TaskHub {
   /** Whether anyone here watches this task (or all tasks). */
   isWatched(taskId: string): boolean {
     return this.emitter.listenerCount(`task:${taskId}`) > 0 || this.emitter.listenerCount('tasks') > 0;
+  }
+
+  private watchTasks(event: string, listener: (change: TaskChange) => void): () => void {
+    const unsubscribe = this.subscribe(event, listener);
+    this.taskWatchers++;
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      this.taskWatchers--;
+      unsubscribe();
+    };
   }
 
   private subscribe<T>(event: string, listener: (value: T) => void): () => void {

@@ -29,6 +29,57 @@ export interface BatchChange {
 }
 
 /**
+ * Built once: a statement text made by interpolation is a new string on every call, and the
+ * prepared-statement lookup (pg-db.ts) hashes the whole text again each time.
+ */
+const WRITE_BATCH_SQL = `WITH updated AS (
+     UPDATE tasks t SET state = x.state, attempt = x.attempt, attempts_charged = x.attempts_charged,
+        max_attempts = x.max_attempts,
+        worker_id = x.worker_id, lease_expires_at = x.lease_expires_at, run_at = x.run_at,
+        attempt_deadline = x.attempt_deadline, input_deadline = x.input_deadline,
+        schedule_deadline = x.schedule_deadline, cancel_requested = x.cancel_requested,
+        cancel_reason = x.cancel_reason, progress = x.progress, result = decode(x.result, 'base64'),
+        result_type = x.result_type, last_error = x.last_error, input_request = x.input_request,
+        input_answer = x.input_answer, checkpoint = decode(x.checkpoint, 'base64'), end_reason = x.end_reason,
+        started_at = x.started_at, finished_at = x.finished_at, updated_at = $2
+     FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, expect_attempt int, expect_state text,
+        expect_version xid, count_worker text, count_outcome text, state text,
+        attempt int, attempts_charged int, max_attempts int, worker_id text, lease_expires_at timestamptz, run_at timestamptz,
+        attempt_deadline timestamptz, input_deadline timestamptz, schedule_deadline timestamptz,
+        cancel_requested boolean, cancel_reason text, progress jsonb, result text, result_type text,
+        last_error jsonb, input_request jsonb, input_answer text, checkpoint text, end_reason text,
+        started_at timestamptz, finished_at timestamptz)
+     WHERE t.id = x.id AND t.attempt = x.expect_attempt AND t.state = x.expect_state
+        AND (x.expect_version IS NULL OR t.xmin = x.expect_version)
+     RETURNING t.id, t.state, x.expect_state AS from_state, t.xmin::text AS version, x.count_worker,
+        x.count_outcome
+   ), counted AS (
+     -- Final states are counted as they are entered and left (see task_counts).
+     INSERT INTO task_count_deltas (state, delta)
+     SELECT c.state, sum(c.delta)::int FROM (
+       SELECT u.state, 1 AS delta FROM updated u WHERE u.state IN ${FINAL_SQL} AND u.from_state <> u.state
+       UNION ALL
+       SELECT u.from_state, -1 FROM updated u WHERE u.from_state IN ${FINAL_SQL} AND u.from_state <> u.state
+     ) c GROUP BY c.state
+   ), events AS (
+     INSERT INTO task_events (task_id, attempt, type, worker_id, from_state, to_state, message, at)
+     SELECT e.task_id, e.attempt, e.type, e.worker_id, e.from_state, e.to_state, e.message, $2
+     FROM jsonb_to_recordset($3::jsonb) AS e(task_id uuid, attempt int, type text, worker_id text,
+        from_state text, to_state text, message text, seq int, always boolean)
+     WHERE e.always OR e.task_id IN (SELECT id FROM updated)
+     ORDER BY e.seq
+   ), counters AS (
+     UPDATE workers w SET succeeded_count = w.succeeded_count + c.succeeded, failed_count = w.failed_count + c.failed
+     FROM (
+       SELECT count_worker AS id, count(*) FILTER (WHERE count_outcome = 'succeeded')::int AS succeeded,
+          count(*) FILTER (WHERE count_outcome = 'failed')::int AS failed
+       FROM updated WHERE count_worker IS NOT NULL GROUP BY count_worker ORDER BY count_worker
+     ) c WHERE w.id = c.id
+   )
+   SELECT (SELECT array_agg(id::text || ' ' || version) FROM updated) AS ids,
+      (SELECT count(pg_notify($4, p)) FROM unnest($5::text[]) AS p) AS notified`;
+
+/**
  * Writes a batch in ONE statement: the task rows (guarded: a row that changed since it was
  * read is left alone; callers read with FOR NO KEY UPDATE, which makes the guard hold, or give the
  * version they read), the events and worker counters of the rows written, and notifications. One
@@ -77,55 +128,13 @@ export async function writeBatch(q: Queryable, batch: Batch, now: Date): Promise
     ...batch.events.map((e, seq) => ({ ...e, seq, always: false })),
     ...notes.map((e, i) => ({ ...e, seq: batch.events.length + i, always: true })),
   ];
-  const { rows: result } = await q.query<{ ids: string[] | null }>(
-    `WITH updated AS (
-       UPDATE tasks t SET state = x.state, attempt = x.attempt, attempts_charged = x.attempts_charged,
-          max_attempts = x.max_attempts,
-          worker_id = x.worker_id, lease_expires_at = x.lease_expires_at, run_at = x.run_at,
-          attempt_deadline = x.attempt_deadline, input_deadline = x.input_deadline,
-          schedule_deadline = x.schedule_deadline, cancel_requested = x.cancel_requested,
-          cancel_reason = x.cancel_reason, progress = x.progress, result = decode(x.result, 'base64'),
-          result_type = x.result_type, last_error = x.last_error, input_request = x.input_request,
-          input_answer = x.input_answer, checkpoint = decode(x.checkpoint, 'base64'), end_reason = x.end_reason,
-          started_at = x.started_at, finished_at = x.finished_at, updated_at = $2
-       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, expect_attempt int, expect_state text,
-          expect_version xid, count_worker text, count_outcome text, state text,
-          attempt int, attempts_charged int, max_attempts int, worker_id text, lease_expires_at timestamptz, run_at timestamptz,
-          attempt_deadline timestamptz, input_deadline timestamptz, schedule_deadline timestamptz,
-          cancel_requested boolean, cancel_reason text, progress jsonb, result text, result_type text,
-          last_error jsonb, input_request jsonb, input_answer text, checkpoint text, end_reason text,
-          started_at timestamptz, finished_at timestamptz)
-       WHERE t.id = x.id AND t.attempt = x.expect_attempt AND t.state = x.expect_state
-          AND (x.expect_version IS NULL OR t.xmin = x.expect_version)
-       RETURNING t.id, t.state, x.expect_state AS from_state, t.xmin::text AS version, x.count_worker,
-          x.count_outcome
-     ), counted AS (
-       -- Final states are counted as they are entered and left (see task_counts).
-       INSERT INTO task_count_deltas (state, delta)
-       SELECT c.state, sum(c.delta)::int FROM (
-         SELECT u.state, 1 AS delta FROM updated u WHERE u.state IN ${FINAL_SQL} AND u.from_state <> u.state
-         UNION ALL
-         SELECT u.from_state, -1 FROM updated u WHERE u.from_state IN ${FINAL_SQL} AND u.from_state <> u.state
-       ) c GROUP BY c.state
-     ), events AS (
-       INSERT INTO task_events (task_id, attempt, type, worker_id, from_state, to_state, message, at)
-       SELECT e.task_id, e.attempt, e.type, e.worker_id, e.from_state, e.to_state, e.message, $2
-       FROM jsonb_to_recordset($3::jsonb) AS e(task_id uuid, attempt int, type text, worker_id text,
-          from_state text, to_state text, message text, seq int, always boolean)
-       WHERE e.always OR e.task_id IN (SELECT id FROM updated)
-       ORDER BY e.seq
-     ), counters AS (
-       UPDATE workers w SET succeeded_count = w.succeeded_count + c.succeeded, failed_count = w.failed_count + c.failed
-       FROM (
-         SELECT count_worker AS id, count(*) FILTER (WHERE count_outcome = 'succeeded')::int AS succeeded,
-            count(*) FILTER (WHERE count_outcome = 'failed')::int AS failed
-         FROM updated WHERE count_worker IS NOT NULL GROUP BY count_worker ORDER BY count_worker
-       ) c WHERE w.id = c.id
-     )
-     SELECT (SELECT array_agg(id::text || ' ' || version) FROM updated) AS ids,
-        (SELECT count(pg_notify($4, p)) FROM unnest($5::text[]) AS p) AS notified`,
-    [jsonRows(rows), now, jsonRows(events), batch.notify?.channel ?? '', payloads],
-  );
+  const { rows: result } = await q.query<{ ids: string[] | null }>(WRITE_BATCH_SQL, [
+    jsonRows(rows),
+    now,
+    jsonRows(events),
+    batch.notify?.channel ?? '',
+    payloads,
+  ]);
   const applied = new Map<string, string>();
   for (const pair of result[0]?.ids ?? []) {
     const space = pair.indexOf(' ');
